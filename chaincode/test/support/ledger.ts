@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { ChaincodeStub, ClientIdentity } from 'fabric-shim';
+import type { Iterators } from 'fabric-shim-api';
+import sinon from 'sinon';
+import { RecordContext } from '../../src/context';
+import type { LedgerEvent } from '../../src/model/events';
+
+/** Who submits a transaction in a test: a club's MSP and the `club.role` its certificate carries. */
+export interface Submitter {
+    readonly mspId: string;
+    readonly role?: string;
+    /** The acting person the API names in the transient map. */
+    readonly actor?: string;
+    readonly transient?: Record<string, string>;
+    /** Transaction time; defaults to the ledger's clock. */
+    readonly at?: Date;
+}
+
+interface Revision {
+    readonly txId: string;
+    readonly at: Date;
+    readonly value: Uint8Array | undefined;
+}
+
+/** The result of one simulated transaction: its event and the keys it wrote. */
+export interface TransactionOutcome<T> {
+    readonly result: T;
+    readonly event: LedgerEvent | undefined;
+    readonly txId: string;
+}
+
+const MAX_UNICODE = String.fromCodePoint(0x10ffff);
+const compositeKeys = ChaincodeStub.prototype;
+
+/**
+ * An in-memory ledger behind sinon stubs of ChaincodeStub and ClientIdentity.
+ * Like Fabric, writes are buffered and become visible only when the transaction
+ * succeeds (no read-your-writes), and a refused transaction writes nothing.
+ */
+export class FakeLedger {
+    readonly state = new Map<string, Uint8Array>();
+    readonly privateData = new Map<string, Map<string, Uint8Array>>();
+    readonly endorsementPolicies = new Map<string, Uint8Array>();
+    readonly history = new Map<string, Revision[]>();
+    readonly events: LedgerEvent[] = [];
+    /** The clock for transactions that do not set `at`. */
+    clock = new Date('2026-03-02T10:00:00.000Z');
+    #txCounter = 0;
+
+    /** Runs a submitted transaction and commits its writes if it succeeds. */
+    async submit<T>(submitter: Submitter, run: (ctx: RecordContext) => Promise<T>): Promise<TransactionOutcome<T>> {
+        const tx = this.#transaction(submitter);
+        const result = await run(tx.ctx);
+        tx.commit();
+        return { result, event: tx.event(), txId: tx.txId };
+    }
+
+    /** Runs an evaluated (read-only) transaction; its writes, if any, are dropped. */
+    async evaluate<T>(submitter: Submitter, run: (ctx: RecordContext) => Promise<T>): Promise<T> {
+        return run(this.#transaction(submitter).ctx);
+    }
+
+    /** A context for one transaction, for tests that need the stub itself. */
+    context(submitter: Submitter): { ctx: RecordContext; stub: sinon.SinonStubbedInstance<ChaincodeStub>; commit: () => void } {
+        const tx = this.#transaction(submitter);
+        return { ctx: tx.ctx, stub: tx.stub, commit: tx.commit };
+    }
+
+    key(objectType: string, ...attributes: string[]): string {
+        return compositeKeys.createCompositeKey(objectType, attributes);
+    }
+
+    /** The committed value of a key, parsed. */
+    read<T>(objectType: string, ...attributes: string[]): T | undefined {
+        const bytes = this.state.get(this.key(objectType, ...attributes));
+        return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+    }
+
+    /** Writes a committed value directly, to arrange a test. */
+    write(value: unknown, objectType: string, ...attributes: string[]): void {
+        this.state.set(this.key(objectType, ...attributes), Buffer.from(JSON.stringify(value)));
+    }
+
+    readPrivate<T>(collection: string, objectType: string, ...attributes: string[]): T | undefined {
+        const bytes = this.privateData.get(collection)?.get(this.key(objectType, ...attributes));
+        return bytes === undefined ? undefined : (JSON.parse(Buffer.from(bytes).toString('utf8')) as T);
+    }
+
+    #transaction(submitter: Submitter) {
+        this.#txCounter += 1;
+        const txId = createHash('sha256').update(`tx-${this.#txCounter}`).digest('hex');
+        const at = submitter.at ?? this.clock;
+        const writes = new Map<string, Uint8Array | undefined>();
+        const privateWrites = new Map<string, Map<string, Uint8Array | undefined>>();
+        const policyWrites = new Map<string, Uint8Array>();
+        const purges: [string, string][] = [];
+        let event: LedgerEvent | undefined;
+
+        const stub = sinon.createStubInstance(ChaincodeStub);
+        stub.createCompositeKey.callsFake((type: string, attrs: string[]) => compositeKeys.createCompositeKey(type, attrs));
+        stub.splitCompositeKey.callsFake((key: string) => compositeKeys.splitCompositeKey(key));
+        stub.getTxID.returns(txId);
+        stub.getChannelID.returns('atlantic');
+        stub.getDateTimestamp.returns(at);
+        stub.getTransient.returns(
+            new Map(
+                Object.entries({ ...(submitter.actor ? { actor: submitter.actor } : {}), ...submitter.transient }).map(
+                    ([name, value]) => [name, Buffer.from(value)],
+                ),
+            ),
+        );
+        stub.getState.callsFake((key: string) => Promise.resolve(this.state.get(key) ?? new Uint8Array()));
+        stub.putState.callsFake((key: string, value: Uint8Array) => {
+            writes.set(key, value);
+            return Promise.resolve();
+        });
+        stub.deleteState.callsFake((key: string) => {
+            writes.set(key, undefined);
+            return Promise.resolve();
+        });
+        stub.setStateValidationParameter.callsFake((key: string, policy: Uint8Array) => {
+            policyWrites.set(key, policy);
+            return Promise.resolve();
+        });
+        stub.getStateValidationParameter.callsFake((key: string) =>
+            Promise.resolve(this.endorsementPolicies.get(key) ?? new Uint8Array()),
+        );
+        stub.getStateByPartialCompositeKey.callsFake(((type: string, attrs: string[]) =>
+            iterate(this.#range(compositeKeys.createCompositeKey(type, attrs)))) as never);
+        stub.getStateByPartialCompositeKeyWithPagination.callsFake(((
+            type: string,
+            attrs: string[],
+            pageSize: number,
+            bookmark?: string,
+        ) => {
+            const all = this.#range(compositeKeys.createCompositeKey(type, attrs)).filter(
+                ([key]) => !bookmark || key >= bookmark,
+            );
+            const page = all.slice(0, pageSize);
+            const next = all[pageSize]?.[0] ?? '';
+            return Promise.resolve({
+                iterator: iterate(page),
+                metadata: { fetchedRecordsCount: page.length, bookmark: next },
+            });
+        }) as never);
+        stub.getHistoryForKey.callsFake(((key: string) =>
+            Promise.resolve(
+                iterator(
+                    [...(this.history.get(key) ?? [])].reverse().map((revision) => ({
+                        txId: revision.txId,
+                        isDelete: revision.value === undefined,
+                        value: revision.value ?? new Uint8Array(),
+                        timestamp: { seconds: Math.floor(revision.at.getTime() / 1000), nanos: 0 },
+                    })),
+                ),
+            )) as never);
+        stub.getPrivateData.callsFake((collection: string, key: string) =>
+            Promise.resolve(this.privateData.get(collection)?.get(key) ?? new Uint8Array()),
+        );
+        stub.getPrivateDataHash.callsFake((collection: string, key: string) => {
+            const bytes = this.privateData.get(collection)?.get(key);
+            return Promise.resolve(bytes ? createHash('sha256').update(bytes).digest() : new Uint8Array());
+        });
+        stub.putPrivateData.callsFake((collection: string, key: string, value: Uint8Array) => {
+            collectionOf(privateWrites, collection).set(key, value);
+            return Promise.resolve();
+        });
+        stub.deletePrivateData.callsFake((collection: string, key: string) => {
+            collectionOf(privateWrites, collection).set(key, undefined);
+            return Promise.resolve();
+        });
+        stub.purgePrivateData.callsFake((collection: string, key: string) => {
+            purges.push([collection, key]);
+            return Promise.resolve();
+        });
+        stub.setEvent.callsFake((name: string, payload: Uint8Array) => {
+            event = JSON.parse(Buffer.from(payload).toString('utf8')) as LedgerEvent;
+            if (event.name !== name) {
+                throw new Error(`event named ${name} carries ${event.name}`);
+            }
+        });
+
+        const identity = sinon.createStubInstance(ClientIdentity);
+        identity.getMSPID.returns(submitter.mspId);
+        identity.getID.returns(`x509::/CN=${submitter.role ?? 'nobody'}@${submitter.mspId}::/CN=ca.${submitter.mspId}`);
+        identity.getAttributeValue.callsFake((name: string) => (name === 'club.role' ? (submitter.role ?? null) : null));
+
+        const ctx = new RecordContext();
+        ctx.stub = stub;
+        ctx.clientIdentity = identity;
+
+        const commit = () => {
+            for (const [key, value] of writes) {
+                if (value === undefined) {
+                    this.state.delete(key);
+                } else {
+                    this.state.set(key, value);
+                }
+                this.history.set(key, [...(this.history.get(key) ?? []), { txId, at, value }]);
+            }
+            for (const [collection, entries] of privateWrites) {
+                for (const [key, value] of entries) {
+                    const target = collectionOf(this.privateData, collection);
+                    if (value === undefined) {
+                        target.delete(key);
+                    } else {
+                        target.set(key, value);
+                    }
+                }
+            }
+            for (const [collection, key] of purges) {
+                this.privateData.get(collection)?.delete(key);
+            }
+            for (const [key, policy] of policyWrites) {
+                this.endorsementPolicies.set(key, policy);
+            }
+            if (event) {
+                this.events.push(event);
+            }
+        };
+        return { ctx, stub, txId, commit, event: () => event };
+    }
+
+    #range(prefix: string): [string, Uint8Array][] {
+        return [...this.state.entries()]
+            .filter(([key]) => key >= prefix && key < prefix + MAX_UNICODE)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+}
+
+function collectionOf<V>(collections: Map<string, Map<string, V>>, name: string): Map<string, V> {
+    let collection = collections.get(name);
+    if (!collection) {
+        collection = new Map();
+        collections.set(name, collection);
+    }
+    return collection;
+}
+
+function iterator<T>(items: T[]): Iterators.CommonIterator<T> {
+    let index = 0;
+    return {
+        next: () => {
+            const value = items[index];
+            index += 1;
+            return Promise.resolve(value === undefined ? { done: true, value: undefined as never } : { done: false, value });
+        },
+        close: () => Promise.resolve(),
+    };
+}
+
+function iterate(entries: [string, Uint8Array][]): Promise<Iterators.StateQueryIterator> {
+    return Promise.resolve(iterator(entries.map(([key, value]) => ({ namespace: 'reciprocal', key, value }))));
+}
+
+/** Runs a promise expected to be refused and returns the error, failing the test if it succeeds. */
+export async function refusal(promise: Promise<unknown>): Promise<Error> {
+    try {
+        await promise;
+    } catch (error) {
+        if (error instanceof Error) {
+            return error;
+        }
+        throw new Error(`refused with a non-Error: ${String(error)}`);
+    }
+    throw new Error('expected the transaction to be refused, but it succeeded');
+}

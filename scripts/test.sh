@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README and CI run it: `npm test`.
+# Installs what is missing, then runs lint, the type check and every mocha suite, and ends with
+# one line of totals across all of them: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+results="$root/.test-results"
+rm -rf "$results" && mkdir -p "$results"
+export TEST_TOTALS_FILE="$results/totals.jsonl"
+export CORE_CHAINCODE_LOGGING_LEVEL=warning
+
+step() { printf '\n== %s\n' "$*"; }
+
+# A check that is not a mocha suite (lint, type check) counts as one test.
+check() {
+    local name=$1
+    shift
+    step "$name"
+    if "$@"; then
+        echo "{\"suite\":\"$name\",\"passes\":1,\"failures\":0,\"pending\":0}" >>"$TEST_TOTALS_FILE"
+    else
+        echo "{\"suite\":\"$name\",\"passes\":0,\"failures\":1,\"pending\":0}" >>"$TEST_TOTALS_FILE"
+    fi
+}
+
+# A mocha suite; a suite that crashes before reporting counts as one failure.
+suite() {
+    local name=$1
+    shift
+    step "suite: $name"
+    local before
+    before=$(wc -l <"$TEST_TOTALS_FILE")
+    TEST_SUITE=$name "$@"
+    if [ "$(wc -l <"$TEST_TOTALS_FILE")" -eq "$before" ]; then
+        echo "{\"suite\":\"$name\",\"passes\":0,\"failures\":1,\"pending\":0}" >>"$TEST_TOTALS_FILE"
+    fi
+}
+
+step "install"
+bash scripts/install-node-deps.sh || exit 1
+
+check lint npx --no-install eslint .
+check typecheck npx --no-install tsc -p tsconfig.json
+check build npx --no-install tsc --build chaincode
+suite chaincode-unit npx --no-install c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' \
+    mocha --config .mocharc.yml 'chaincode/test/unit/**/*.test.ts'
+
+step "totals"
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+let passed = 0, failed = 0, pending = 0;
+for (const s of lines) {
+    console.log(`${s.suite}: ${s.passes} passed, ${s.failures} failed${s.pending ? `, ${s.pending} pending` : ""}`);
+    passed += s.passes; failed += s.failures; pending += s.pending;
+}
+console.log(`${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ""}`);
+process.exitCode = failed > 0 ? 1 : 0;
+' "$TEST_TOTALS_FILE"
