@@ -46,6 +46,17 @@ check build npx --no-install tsc --build chaincode
 suite chaincode-unit npx --no-install c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' \
     mocha --config .mocharc.yml 'chaincode/test/unit/**/*.test.ts'
 
+step "network"
+network_started_here=0
+if ! ./test-network.sh status >/dev/null 2>&1; then
+    network_started_here=1
+    ./test-network.sh up || echo '{"suite":"network-up","passes":0,"failures":1,"pending":0}' >>"$TEST_TOTALS_FILE"
+fi
+suite chaincode-integration npx --no-install mocha --config .mocharc.yml 'chaincode/test/integration/**/*.test.ts'
+if [ "$network_started_here" -eq 1 ]; then
+    ./test-network.sh down
+fi
+
 step "totals"
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
