@@ -1,6 +1,6 @@
 import { Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { z } from 'zod';
-import { type RecordContext, parseValue } from '../context';
+import { RecordContext, parseValue } from '../context';
 import { RecordContract } from '../contract';
 import { ChaincodeError, ErrorCode } from '../errors';
 import { type CompositeKey, Keys } from '../ledger/keys';

@@ -1,5 +1,5 @@
 import { Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { type RecordContext, parseArgument, parseValue } from '../context';
+import { RecordContext, parseArgument, parseValue } from '../context';
 import { RecordContract } from '../contract';
 import { ChaincodeError, ErrorCode } from '../errors';
 import { currentRules } from '../governance/rules';

@@ -5,6 +5,7 @@ export const AgreementStatus = z.enum(['PROPOSED', 'ACTIVE', 'REJECTED', 'SUSPEN
 export type AgreementStatus = z.infer<typeof AgreementStatus>;
 
 const count = (max: number) => z.number().int().min(0).max(max);
+const isDistinct = (values: readonly string[]) => new Set(values).size === values.length;
 
 export const BlackoutRange = z
     .strictObject({ from: CalendarDate, until: CalendarDate, reason: ShortText.optional() })
@@ -36,9 +37,11 @@ export const AgreementTerms = z
         message: 'the monthly limit must not exceed the yearly limit',
         path: ['visitsPerMemberPerMonth'],
     })
-    .refine((terms) => new Set(terms.allowedWeekdays).size === terms.allowedWeekdays.length, {
-        message: 'weekdays must not repeat',
-        path: ['allowedWeekdays'],
+    .refine((terms) => isDistinct(terms.allowedWeekdays), { message: 'weekdays must not repeat', path: ['allowedWeekdays'] })
+    .refine((terms) => isDistinct(terms.facilities), { message: 'facilities must not repeat', path: ['facilities'] })
+    .refine((terms) => isDistinct(terms.eligibleMembershipTypes), {
+        message: 'membership types must not repeat',
+        path: ['eligibleMembershipTypes'],
     });
 export type AgreementTerms = z.infer<typeof AgreementTerms>;
 

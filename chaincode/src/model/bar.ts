@@ -8,10 +8,13 @@ export const MemberBarInput = z.strictObject({
     reason: ShortText,
     window: DateRange,
 });
+export type MemberBarInput = z.infer<typeof MemberBarInput>;
 
 export interface MemberBar {
     readonly hostClub: string;
     readonly memberNumber: string;
+    /** The member's home club, told of the bar and of its lifting. */
+    readonly homeClub: string;
     readonly reason: string;
     readonly window: DateRange;
     readonly lifted: boolean;

@@ -36,6 +36,16 @@ export type CalendarDate = z.infer<typeof CalendarDate>;
 /** Identifiers the chaincode derives from transaction IDs (64 hex characters). */
 export const EntityId = z.string().regex(/^[0-9a-f]{64}$/, 'must be a 64-character transaction-derived ID');
 
+/** How many items one page of a listing returns; evaluated arguments arrive as strings. */
+export const PageSize = z
+    .string()
+    .regex(/^[0-9]{1,3}$/, 'must be a whole number from 1 to 200')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200'));
+
+/** The opaque bookmark of the previous page; empty for the first page. */
+export const PageBookmark = z.string().max(1024);
+
 export const ShortText = z.string().trim().min(1).max(200);
 export const LongText = z.string().trim().min(1).max(4000);
 

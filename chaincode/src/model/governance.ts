@@ -26,21 +26,26 @@ const atLeastTwoThirds = PassRule.refine((rule) => passRuleStrength[rule] >= pas
 });
 
 /** The consortium's rules, one set per channel. */
-export const ConsortiumRules = z.strictObject({
-    /** Share of eligible clubs that must cast a vote (abstentions count), in percent. */
-    quorumPercent: z.number().int().min(1).max(100),
-    passRules: z.strictObject({
-        ADMIT_CLUB: atLeastTwoThirds,
-        SUSPEND_CLUB: atLeastTwoThirds,
-        AMEND_RULES: PassRule,
-        GENERAL: PassRule,
-    }),
-    /** Shortest and longest voting period a proposal may set, in hours. */
-    minVotingHours: z.number().int().min(0).max(24 * 90),
-    maxVotingHours: z.number().int().min(1).max(24 * 365),
-    /** Once true, a club can register only after a passed ADMIT_CLUB proposal. */
-    admissionRequired: z.boolean(),
-});
+export const ConsortiumRules = z
+    .strictObject({
+        /** Share of eligible clubs that must cast a vote (abstentions count), in percent. */
+        quorumPercent: z.number().int().min(1).max(100),
+        passRules: z.strictObject({
+            ADMIT_CLUB: atLeastTwoThirds,
+            SUSPEND_CLUB: atLeastTwoThirds,
+            AMEND_RULES: PassRule,
+            GENERAL: PassRule,
+        }),
+        /** Shortest and longest voting period a proposal may set, in hours. */
+        minVotingHours: z.number().int().min(0).max(24 * 90),
+        maxVotingHours: z.number().int().min(1).max(24 * 365),
+        /** Once true, a club can register only after a passed ADMIT_CLUB proposal. */
+        admissionRequired: z.boolean(),
+    })
+    .refine((rules) => rules.maxVotingHours >= rules.minVotingHours, {
+        message: 'maxVotingHours must not be less than minVotingHours',
+        path: ['maxVotingHours'],
+    });
 export type ConsortiumRules = z.infer<typeof ConsortiumRules>;
 
 export const defaultConsortiumRules: ConsortiumRules = {
@@ -51,11 +56,14 @@ export const defaultConsortiumRules: ConsortiumRules = {
     admissionRequired: false,
 };
 
+/** What every proposal states; the deadline is an ISO 8601 UTC instant. */
+const proposalBasics = { title: ShortText, description: LongText, votingDeadline: z.iso.datetime() };
+
 export const ProposalRequest = z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('ADMIT_CLUB'), title: ShortText, description: LongText, votingDeadline: z.iso.datetime(), targetClub: MspId }),
-    z.strictObject({ type: z.literal('SUSPEND_CLUB'), title: ShortText, description: LongText, votingDeadline: z.iso.datetime(), targetClub: MspId }),
-    z.strictObject({ type: z.literal('AMEND_RULES'), title: ShortText, description: LongText, votingDeadline: z.iso.datetime(), rules: ConsortiumRules }),
-    z.strictObject({ type: z.literal('GENERAL'), title: ShortText, description: LongText, votingDeadline: z.iso.datetime() }),
+    z.strictObject({ type: z.literal('ADMIT_CLUB'), targetClub: MspId, ...proposalBasics }),
+    z.strictObject({ type: z.literal('SUSPEND_CLUB'), targetClub: MspId, ...proposalBasics }),
+    z.strictObject({ type: z.literal('AMEND_RULES'), rules: ConsortiumRules, ...proposalBasics }),
+    z.strictObject({ type: z.literal('GENERAL'), ...proposalBasics }),
 ]);
 export type ProposalRequest = z.infer<typeof ProposalRequest>;
 
@@ -68,13 +76,10 @@ export interface Tally {
     readonly passed: boolean;
 }
 
-export interface Proposal {
+interface ProposalRecord {
     readonly proposalId: string;
-    readonly type: ProposalType;
     readonly title: string;
     readonly description: string;
-    readonly targetClub?: string;
-    readonly rules?: ConsortiumRules;
     readonly proposer: string;
     readonly votingDeadline: string;
     readonly quorumPercent: number;
@@ -82,9 +87,23 @@ export interface Proposal {
     /** Clubs ACTIVE on the channel when the proposal opened, fixed then. */
     readonly eligibleVoters: readonly string[];
     readonly status: ProposalStatus;
+    /** Set when the proposal closes. */
     readonly tally?: Tally;
     readonly created: ChangeStamp;
     readonly closed?: ChangeStamp;
+}
+
+/** What a proposal is about decides what it carries: the club concerned or the new rules. */
+export type ProposalSubject =
+    | { readonly type: 'ADMIT_CLUB' | 'SUSPEND_CLUB'; readonly targetClub: string }
+    | { readonly type: 'AMEND_RULES'; readonly rules: ConsortiumRules }
+    | { readonly type: 'GENERAL' };
+
+export type Proposal = ProposalRecord & ProposalSubject;
+
+/** Lets a club that is not registered yet register while the rules require admission; used up by registering. */
+export interface Admission {
+    readonly proposalId: string;
 }
 
 export interface Vote {

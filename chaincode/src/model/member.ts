@@ -13,6 +13,18 @@ export const MemberEnrolment = z.strictObject({
 });
 export type MemberEnrolment = z.infer<typeof MemberEnrolment>;
 
+/** A new term of membership, optionally of another type. */
+export const MemberRenewal = z.strictObject({
+    validUntil: CalendarDate,
+    membershipType: MembershipType.optional(),
+});
+export type MemberRenewal = z.infer<typeof MemberRenewal>;
+
+/** The next sequence number a club gives a member, stored per club. */
+export interface MemberSequence {
+    readonly next: number;
+}
+
 /** The public member record: every club on the channel sees it. No personal data. */
 export interface Member {
     readonly memberNumber: string;
@@ -25,6 +37,9 @@ export interface Member {
     readonly enrolled: ChangeStamp;
     readonly updated: ChangeStamp;
 }
+
+/** The transient-map key under which the API passes the personal record. */
+export const PERSONAL_DATA_TRANSIENT_KEY = 'personalData';
 
 /**
  * The personal record. It lives only in the home club's implicit private data

@@ -139,7 +139,7 @@ export class FakeLedger {
             const page = all.slice(0, pageSize);
             const next = all[pageSize]?.[0] ?? '';
             return Promise.resolve({
-                iterator: iterate(page),
+                iterator: iterator(page.map(([key, value]) => ({ namespace: 'reciprocal', key, value }))),
                 metadata: { fetchedRecordsCount: page.length, bookmark: next },
             });
         }) as never);

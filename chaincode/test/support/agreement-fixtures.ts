@@ -1,0 +1,48 @@
+import { AgreementContract } from '../../src/agreements/agreement-contract';
+import type { Agreement, AgreementTerms } from '../../src/model/agreement';
+import { admin } from './fixtures';
+import type { FakeLedger } from './ledger';
+
+/** Valid terms for the whole of 2026 (the FakeLedger's clock is in March 2026). */
+export function agreementTerms(overrides: Partial<AgreementTerms> = {}): AgreementTerms {
+    return {
+        validFrom: '2026-01-01',
+        validUntil: '2026-12-31',
+        visitsPerMemberPerMonth: 4,
+        visitsPerMemberPerYear: 24,
+        nightsPerStay: 3,
+        guestsPerVisit: 2,
+        allowedWeekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'],
+        blackoutDates: [{ from: '2026-12-24', until: '2026-12-26', reason: 'Christmas' }],
+        facilities: ['DINING', 'ACCOMMODATION', 'FITNESS'],
+        eligibleMembershipTypes: ['REGULAR', 'VIP'],
+        letterOfIntroductionRequired: false,
+        feePerVisit: { amountMinor: 2500, currency: 'EUR' },
+        ...overrides,
+    };
+}
+
+/** `proposer`'s admin proposes an agreement to `counterparty` (both registered) through the real contract. */
+export async function proposedAgreement(
+    ledger: FakeLedger,
+    proposer: string,
+    counterparty: string,
+    terms: AgreementTerms = agreementTerms(),
+): Promise<Agreement> {
+    const { result } = await ledger.submit(admin(proposer), (ctx) =>
+        new AgreementContract().propose(ctx, counterparty, JSON.stringify(terms)),
+    );
+    return JSON.parse(result) as Agreement;
+}
+
+/** An ACTIVE agreement between two registered clubs: proposed by `proposer`, accepted by `counterparty`. */
+export async function activeAgreement(
+    ledger: FakeLedger,
+    proposer: string,
+    counterparty: string,
+    terms: AgreementTerms = agreementTerms(),
+): Promise<Agreement> {
+    const proposed = await proposedAgreement(ledger, proposer, counterparty, terms);
+    const { result } = await ledger.submit(admin(counterparty), (ctx) => new AgreementContract().accept(ctx, proposed.agreementId));
+    return JSON.parse(result) as Agreement;
+}

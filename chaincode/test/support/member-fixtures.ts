@@ -1,0 +1,75 @@
+import { MemberContract } from '../../src/members/member-contract';
+import type { Member, MemberEnrolment, MemberStatus, PersonalData } from '../../src/model/member';
+import { admin } from './fixtures';
+import type { FakeLedger, Submitter } from './ledger';
+
+export const members = new MemberContract();
+
+export function memberEnrolment(overrides: Partial<MemberEnrolment> = {}): MemberEnrolment {
+    return { membershipType: 'REGULAR', validUntil: '2027-12-31', ...overrides };
+}
+
+export function personalData(overrides: Partial<PersonalData> = {}): PersonalData {
+    return {
+        salt: 'f3a9c1d27be84e06a5d1',
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        dateOfBirth: '1985-12-10',
+        email: 'ada.lovelace@example.org',
+        phone: '+41791234567',
+        address: { line1: 'Seestrasse 1', city: 'Zurich', postalCode: '8002', country: 'CH' },
+        emergencyContact: { name: 'Charles Babbage', phone: '+41797654321', relationship: 'friend' },
+        notificationPreferences: { email: true, sms: false, push: true },
+        ...overrides,
+    };
+}
+
+/** The home club's admin passing a personal record in the transient map, as the API does. */
+export function adminWithPersonalData(mspId: string, data: unknown = personalData()): Submitter {
+    return { ...admin(mspId), transient: { personalData: JSON.stringify(data) } };
+}
+
+/** Enrols a PENDING member of `home` and returns its member number. */
+export async function enrolMember(ledger: FakeLedger, home: string, enrolment: MemberEnrolment = memberEnrolment()): Promise<string> {
+    const { result } = await ledger.submit(admin(home), (ctx) => members.enrol(ctx, JSON.stringify(enrolment)));
+    return (JSON.parse(result) as Member).memberNumber;
+}
+
+export async function recordPersonalData(ledger: FakeLedger, home: string, memberNumber: string, data = personalData()): Promise<void> {
+    await ledger.submit(adminWithPersonalData(home, data), (ctx) => members.recordPersonalData(ctx, memberNumber));
+}
+
+/** Enrols a member, records its personal data and activates it. */
+export async function activeMember(ledger: FakeLedger, home: string, enrolment?: MemberEnrolment): Promise<string> {
+    const memberNumber = await enrolMember(ledger, home, enrolment);
+    await recordPersonalData(ledger, home, memberNumber);
+    await ledger.submit(admin(home), (ctx) => members.activate(ctx, memberNumber));
+    return memberNumber;
+}
+
+/** An active member whose committed record is then set to `status` (and `overrides`), to arrange a test. */
+export async function memberIn(ledger: FakeLedger, home: string, status: MemberStatus, overrides: Partial<Member> = {}): Promise<string> {
+    const memberNumber = await activeMember(ledger, home);
+    const member = readMember(ledger, home, memberNumber);
+    ledger.write({ ...member, status, ...overrides }, 'member', home, memberNumber);
+    return memberNumber;
+}
+
+export function readMember(ledger: FakeLedger, home: string, memberNumber: string): Member {
+    const member = ledger.read<Member>('member', home, memberNumber);
+    if (member === undefined) {
+        throw new Error(`member ${memberNumber} is not on the ledger`);
+    }
+    return member;
+}
+
+/** A copy of everything a transaction could change, to show that a refusal or a private-only transaction left it alone. */
+export function snapshot(ledger: FakeLedger) {
+    const copy = (map: Map<string, Uint8Array>) => new Map([...map].map(([key, value]) => [key, Buffer.from(value).toString('hex')]));
+    return {
+        state: copy(ledger.state),
+        privateData: new Map([...ledger.privateData].map(([collection, entries]) => [collection, copy(entries)])),
+        endorsementPolicies: copy(ledger.endorsementPolicies),
+        events: ledger.events.length,
+    };
+}
