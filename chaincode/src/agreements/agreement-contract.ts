@@ -88,7 +88,7 @@ export class AgreementContract extends RecordContract {
         await requireActiveClub(ctx, agreement.counterparty);
 
         const accepted = await move(ctx, agreement, AgreementMove.accept);
-        await requireOwnersAndMajority(ctx, Keys.agreement(agreement.agreementId), [agreement.proposer, agreement.counterparty]);
+        await requireOwnersAndMajority(ctx, [Keys.agreement(agreement.agreementId)], [agreement.proposer, agreement.counterparty]);
         return emitAgreement(ctx, EventName.AgreementAccepted, accepted);
     }
 

@@ -9,6 +9,8 @@ import { MspId } from '../model/common';
 import { EventName } from '../model/events';
 import { channelClubs, requireClub } from './clubs';
 
+const READERS = ['admin', 'staff', 'auditor'] as const;
+
 @Info({ title: 'Clubs', description: 'Clubs register and edit themselves: the submitting MSP is the club.' })
 export class ClubContract extends RecordContract {
     constructor() {
@@ -28,7 +30,7 @@ export class ClubContract extends RecordContract {
         if (prefixOwner !== undefined) {
             throw new ChaincodeError(ErrorCode.ALREADY_EXISTS, `member prefix ${input.memberPrefix} belongs to ${prefixOwner}`);
         }
-        await this.#requireAdmission(ctx, mspId);
+        await this.#useAdmission(ctx, mspId);
 
         const stamp = ctx.stamp();
         const club: Club = { ...input, mspId, status: 'ACTIVE', registered: stamp, updated: stamp };
@@ -54,24 +56,28 @@ export class ClubContract extends RecordContract {
     @Param('mspId', 'string', 'MSP ID of the club')
     @Returns('string')
     async get(ctx: RecordContext, mspId: string): Promise<string> {
+        ctx.requireRole(...READERS);
         return JSON.stringify(await requireClub(ctx, parseValue(MspId, mspId, 'mspId')));
     }
 
     @Transaction(false)
     @Returns('string')
     async list(ctx: RecordContext): Promise<string> {
+        ctx.requireRole(...READERS);
         return JSON.stringify(await channelClubs(ctx));
     }
 
-    /** Once the consortium requires admission, only a club admitted by a passed ADMIT_CLUB proposal may register. */
-    async #requireAdmission(ctx: RecordContext, mspId: string): Promise<void> {
-        const rules = await currentRules(ctx);
-        if (!rules.admissionRequired) {
-            return;
-        }
-        if (!(await ctx.state.exists(Keys.admission(mspId)))) {
+    /**
+     * Once the consortium requires admission, only a club admitted by a passed ADMIT_CLUB proposal may
+     * register. Registering uses the admission up, whether or not it was required.
+     */
+    async #useAdmission(ctx: RecordContext, mspId: string): Promise<void> {
+        const admitted = await ctx.state.exists(Keys.admission(mspId));
+        if (!admitted && (await currentRules(ctx)).admissionRequired) {
             throw new ChaincodeError(ErrorCode.FORBIDDEN, `club ${mspId} has not been admitted by the consortium`);
         }
-        await ctx.state.delete(Keys.admission(mspId));
+        if (admitted) {
+            await ctx.state.delete(Keys.admission(mspId));
+        }
     }
 }

@@ -22,8 +22,31 @@ export async function channelClubs(ctx: RecordContext): Promise<Club[]> {
     return ctx.state.list<Club>(Keys.allClubs());
 }
 
-/** Requires every owner of `key` and a majority of the channel's clubs to endorse its future changes. */
-export async function requireOwnersAndMajority(ctx: RecordContext, key: CompositeKey, owners: readonly string[]): Promise<void> {
+/**
+ * Clubs whose endorsements satisfy an owners-and-majority policy: the owners, then other clubs in
+ * MSP ID order until a majority of the channel's clubs is reached.
+ */
+export async function endorsersFor(ctx: RecordContext, owners: readonly string[]): Promise<string[]> {
+    const clubs = (await channelClubs(ctx)).map((club) => club.mspId);
+    const majority = Math.floor(clubs.length / 2) + 1;
+    const endorsers = new Set(owners);
+    for (const club of clubs) {
+        if ([...endorsers].filter((endorser) => clubs.includes(endorser)).length >= majority) {
+            break;
+        }
+        endorsers.add(club);
+    }
+    return [...endorsers].sort();
+}
+
+/**
+ * Requires every owner and a majority of the channel's clubs to endorse future changes of `keys`.
+ * The majority is that of the clubs registered now; a club registered later is not counted in it.
+ */
+export async function requireOwnersAndMajority(ctx: RecordContext, keys: readonly CompositeKey[], owners: readonly string[]): Promise<void> {
     const clubs = await channelClubs(ctx);
-    await ctx.state.requireEndorsers(key, ownersAndMajorityPolicy(owners, clubs.map((club) => club.mspId)));
+    const policy = ownersAndMajorityPolicy(owners, clubs.map((club) => club.mspId));
+    for (const key of keys) {
+        await ctx.state.requireEndorsers(key, policy);
+    }
 }

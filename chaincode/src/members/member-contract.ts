@@ -55,7 +55,7 @@ export class MemberContract extends RecordContract {
         const member: Member = { ...input, memberNumber, homeClub: home, status: 'PENDING', enrolled: stamp, updated: stamp };
         await ctx.state.put(key, member);
         await ctx.state.put(Keys.memberSequence(home), { next: sequence + 1 } satisfies MemberSequence);
-        await requireOwnersAndMajority(ctx, key, [home]);
+        await requireOwnersAndMajority(ctx, [key], [home]);
         ctx.emit(EventName.MemberEnrolled, [home], [{ kind: 'member', value: member }]);
         return JSON.stringify(member);
     }
@@ -75,7 +75,8 @@ export class MemberContract extends RecordContract {
         requireStatus(member, ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED'], 'have personal data recorded');
 
         await ctx.state.putPrivate(implicitCollectionOf(home), key, personalData);
-        ctx.emit(EventName.PersonalDataRecorded, [home], []);
+        // The public record, unchanged, names the member: the personal record itself never leaves the home club.
+        ctx.emit(EventName.PersonalDataRecorded, [home], [{ kind: 'member', value: member }]);
         return JSON.stringify({ memberNumber: number });
     }
 
@@ -171,7 +172,7 @@ export class MemberContract extends RecordContract {
         requireStatus(member, ['TERMINATED'], 'have personal data erased before it is TERMINATED');
 
         await ctx.state.purgePrivate(implicitCollectionOf(home), key);
-        ctx.emit(EventName.PersonalDataErased, [home], []);
+        ctx.emit(EventName.PersonalDataErased, [home], [{ kind: 'member', value: member }]);
         return JSON.stringify({ memberNumber: number });
     }
 

@@ -33,7 +33,6 @@ export const EventName = {
     ProposalOpened: 'ProposalOpened',
     VoteCast: 'VoteCast',
     ProposalClosed: 'ProposalClosed',
-    RulesAmended: 'RulesAmended',
 } as const;
 export type EventName = (typeof EventName)[keyof typeof EventName];
 

@@ -1,5 +1,6 @@
 import { Info, Param, Returns, Transaction } from 'fabric-contract-api';
-import { requireOwnersAndMajority } from '../clubs/clubs';
+import { endorsersFor, requireOwnersAndMajority } from '../clubs/clubs';
+import { homeClubOf } from '../members/members';
 import { RecordContext, parseArgument, parseValue } from '../context';
 import { RecordContract } from '../contract';
 import { requireIntroduction, saveIntroduction } from '../introductions/introductions';
@@ -58,10 +59,10 @@ export class VisitContract extends RecordContract {
             await saveVisit(ctx, closedPrevious);
         }
         await saveVisit(ctx, visit);
-        await requireOwnersAndMajority(ctx, Keys.visit(visit.visitId), [homeClub, hostClub]);
         await ctx.state.put(Keys.visitOfMember(visit.memberNumber, visit.visitId), visit.visitId);
         await ctx.state.put(Keys.openVisit(visit.memberNumber), visit.visitId);
-        await saveUsage(ctx, counted, [homeClub, hostClub]);
+        const usageKeys = await saveUsage(ctx, counted);
+        await requireOwnersAndMajority(ctx, [Keys.visit(visit.visitId), ...usageKeys], [homeClub, hostClub]);
         if (used) {
             await saveIntroduction(ctx, used);
         }
@@ -108,7 +109,7 @@ export class VisitContract extends RecordContract {
 
         await saveVisit(ctx, visit);
         await ctx.state.delete(Keys.openVisit(visit.memberNumber));
-        await saveUsage(ctx, usage, [visit.homeClub, visit.hostClub]);
+        await saveUsage(ctx, usage);
         if (restored) {
             await saveIntroduction(ctx, restored);
         }
@@ -118,6 +119,22 @@ export class VisitContract extends RecordContract {
             ...(restored ? [{ kind: 'introduction', value: restored } as const] : []),
         ]);
         return JSON.stringify(visit);
+    }
+
+    /**
+     * The clubs whose peers must endorse the caller's check-in of this member, for the gateway to name:
+     * discovery cannot plan key-level policies. The home club, the host, the host of a visit the check-in
+     * will close, and enough other clubs for a majority.
+     */
+    @Transaction(false)
+    @Param('memberNumber', 'string', 'the member about to check in')
+    @Returns('string')
+    async endorsersForCheckIn(ctx: RecordContext, memberNumber: string): Promise<string> {
+        const { mspId: hostClub } = ctx.requireRole('staff', 'admin');
+        const number = parseValue(MemberNumber, memberNumber, 'memberNumber');
+        const homeClub = await homeClubOf(ctx, number);
+        const previous = await openVisitOf(ctx, number);
+        return JSON.stringify(await endorsersFor(ctx, [homeClub, hostClub, ...(previous ? [previous.hostClub] : [])]));
     }
 
     @Transaction(false)

@@ -25,7 +25,7 @@ export function clubRegistration(mspId: string, overrides: Partial<ClubRegistrat
         timezone: 'Europe/Zurich',
         facilities: ['DINING', 'ACCOMMODATION', 'FITNESS'],
         passPublicKey,
-        memberPrefix: prefixes[mspId] ?? 'XYZ',
+        memberPrefix: prefixes[mspId] ?? mspId.slice(0, 3).toUpperCase(),
         ...overrides,
     };
 }

@@ -98,6 +98,12 @@ describe('ClubContract', () => {
             expect(error.message).to.contain('registration.country');
         });
 
+        it('uses up an admission even while admission is not required', async () => {
+            ledger.write({ proposalId: 'p' }, 'admission', HARBOUR);
+            await registerClubs(ledger, HARBOUR);
+            expect(ledger.read('admission', HARBOUR)).to.equal(undefined);
+        });
+
         describe('once the consortium requires admission', () => {
             beforeEach(() => {
                 ledger.write({ ...defaultConsortiumRules, admissionRequired: true }, 'rules');
@@ -111,10 +117,9 @@ describe('ClubContract', () => {
             });
 
             it('registers an admitted club and uses up its admission', async () => {
-                ledger.write({ proposalId: 'p' }, 'admission', HARBOUR);
-                await registerClubs(ledger, HARBOUR);
-                expect(ledger.read<Club>('club', HARBOUR)?.status).to.equal('ACTIVE');
-                expect(ledger.read('admission', HARBOUR)).to.equal(undefined);
+                ledger.write({ proposalId: 'p' }, 'admission', ALPINE);
+                await registerClubs(ledger, ALPINE);
+                expect(ledger.read('admission', ALPINE)).to.equal(undefined);
             });
         });
     });
@@ -152,6 +157,13 @@ describe('ClubContract', () => {
             const all = JSON.parse(await ledger.evaluate(auditor(ALPINE), (ctx) => clubs.list(ctx))) as Club[];
             expect(one.mspId).to.equal(HARBOUR);
             expect(all.map((club) => club.mspId)).to.deep.equal(['AlpineMSP', 'HarbourMSP', 'MetroMSP']);
+        });
+
+        it('needs a club role', async () => {
+            await registerClubs(ledger);
+            const error = await refusal(ledger.evaluate({ mspId: ALPINE }, (ctx) => clubs.get(ctx, HARBOUR)));
+            expect(error.message).to.match(/^FORBIDDEN: /);
+            expect((await refusal(ledger.evaluate({ mspId: ALPINE }, (ctx) => clubs.list(ctx)))).message).to.match(/^FORBIDDEN: /);
         });
 
         it('refuses a malformed MSP ID and reports an unknown club', async () => {

@@ -268,7 +268,8 @@ describe('MemberContract', () => {
             expect(after.endorsementPolicies).to.deep.equal(before.endorsementPolicies);
             expect(after.privateData).not.to.deep.equal(before.privateData);
             expect(JSON.parse(result)).to.deep.equal({ memberNumber });
-            expect(event).to.deep.include({ name: 'PersonalDataRecorded', submitter: HARBOUR, parties: [HARBOUR], changes: [] });
+            expect(event).to.deep.include({ name: 'PersonalDataRecorded', submitter: HARBOUR, parties: [HARBOUR] });
+            expect(event?.changes).to.deep.equal([{ kind: 'member', value: readMember(ledger, HARBOUR, memberNumber) }]);
             expectNoPersonalData(event);
         });
 
@@ -556,7 +557,8 @@ describe('MemberContract', () => {
             expect(after.endorsementPolicies).to.deep.equal(before.endorsementPolicies);
             expect(readMember(ledger, HARBOUR, memberNumber).status).to.equal('TERMINATED');
             expect(JSON.parse(result)).to.deep.equal({ memberNumber });
-            expect(event).to.deep.include({ name: 'PersonalDataErased', submitter: HARBOUR, parties: [HARBOUR], changes: [] });
+            expect(event).to.deep.include({ name: 'PersonalDataErased', submitter: HARBOUR, parties: [HARBOUR] });
+            expect(event?.changes).to.deep.equal([{ kind: 'member', value: readMember(ledger, HARBOUR, memberNumber) }]);
         });
 
         it('purges through Fabric purge, never a public write', async () => {

@@ -580,6 +580,31 @@ describe('VisitContract', () => {
         });
     });
 
+    describe('endorsersForCheckIn', () => {
+        const endorsers = (submitter: Submitter = staff(ALPINE)) =>
+            ledger.evaluate(submitter, async (ctx) => JSON.parse(await visits.endorsersForCheckIn(ctx, HARBOUR_MEMBER)) as string[]);
+
+        it('names the home club and the host, a majority of the three clubs', async () => {
+            expect(await endorsers()).to.deep.equal([ALPINE, HARBOUR]);
+        });
+
+        it('adds the host of an open visit the check-in will close', async () => {
+            arrangeAgreement(ledger, agreementRecord(METRO, HARBOUR));
+            await checkInOn(TODAY, {}, METRO);
+            expect(await endorsers()).to.deep.equal([ALPINE, HARBOUR, METRO]);
+        });
+
+        it('adds clubs in MSP ID order until a majority when the owners are too few', async () => {
+            await registerClubs(ledger, 'BayMSP', 'CoastMSP');
+            expect(await endorsers()).to.deep.equal([ALPINE, 'BayMSP', HARBOUR]);
+        });
+
+        it('is for the host club\'s staff and admins only', async () => {
+            const error = await refusal(endorsers(auditor(ALPINE)));
+            expect(error.message).to.match(/^FORBIDDEN: /);
+        });
+    });
+
     describe('reads', () => {
         const ofMember = (reader: Submitter, memberNumber: string, pageSize: string, bookmark: string) =>
             ledger.evaluate(reader, (ctx) => visits.ofMember(ctx, memberNumber, pageSize, bookmark));
