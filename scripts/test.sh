@@ -41,11 +41,14 @@ suite() {
 step "install"
 bash scripts/install-node-deps.sh || exit 1
 
+# Packages import each other's built declarations (the chaincode's model), so build first.
+check build npx --no-install tsc --build chaincode event-indexer
 check lint npx --no-install eslint .
 check typecheck npx --no-install tsc -p tsconfig.json
-check build npx --no-install tsc --build chaincode
 suite chaincode-unit npx --no-install c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' \
     mocha --config .mocharc.yml 'chaincode/test/unit/**/*.test.ts'
+
+suite indexer-unit npx --no-install mocha --config .mocharc.yml 'event-indexer/test/unit/**/*.test.ts'
 
 step "network"
 network_started_here=0
@@ -54,6 +57,7 @@ if ! ./test-network.sh status >/dev/null 2>&1; then
     ./test-network.sh up || echo '{"suite":"network-up","passes":0,"failures":1,"pending":0}' >>"$TEST_TOTALS_FILE"
 fi
 suite chaincode-integration npx --no-install mocha --config .mocharc.yml 'chaincode/test/integration/**/*.test.ts'
+suite indexer-integration npx --no-install mocha --config .mocharc.yml 'event-indexer/test/integration/**/*.test.ts'
 if [ "$network_started_here" -eq 1 ]; then
     ./test-network.sh down
 fi

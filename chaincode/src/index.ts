@@ -7,7 +7,6 @@ import { IntroductionContract } from './introductions/introduction-contract';
 import { MemberContract } from './members/member-contract';
 import { VisitContract } from './visits/visit-contract';
 
-export * from './errors';
 export * from './model';
 export { ACTOR_TRANSIENT_KEY } from './context';
 

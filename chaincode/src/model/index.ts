@@ -1,3 +1,7 @@
+// The chaincode's vocabulary for its clients (`@reciprocal-clubs/chaincode/model`): entities, events, error
+// codes and key layout, without loading the contracts.
+export * from '../errors';
+export { type CompositeKey, Keys, implicitCollectionOf } from '../ledger/keys';
 export * from './agreement';
 export * from './bar';
 export * from './club';

@@ -1,0 +1,7 @@
+export type { IndexerConfig } from './config.js';
+export { loadConfig } from './config.js';
+export { verifyIndexIntegrity, type IntegrityReport, type LedgerReader } from './integrity.js';
+export { startIndexer, type RunningIndexer } from './indexer/indexer.js';
+export type { ParsedBlock, ParsedTransaction } from './blocks/parsed-block.js';
+export { subjectFor, type Notification } from './store/outbox.js';
+export { NOTIFICATION_STREAM } from './outbox/publisher.js';

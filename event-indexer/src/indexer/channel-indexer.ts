@@ -1,0 +1,105 @@
+import pRetry from 'p-retry';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { parseBlock } from '../blocks/parse-block.js';
+import type { BlockSource } from '../source/block-source.js';
+import { type BlockOutcome, type BlockWriterOptions, applyBlock } from '../store/block-writer.js';
+import { readCheckpoint } from '../store/checkpoint.js';
+import type { IndexerMetrics } from './metrics.js';
+
+export interface ChannelIndexerOptions {
+    readonly channel: string;
+    readonly pool: pg.Pool;
+    readonly source: BlockSource;
+    readonly writer: BlockWriterOptions;
+    readonly logger: Logger;
+    readonly metrics: IndexerMetrics;
+    /** Backoff between failed attempts to stream, in milliseconds. */
+    readonly retry?: { readonly minTimeout: number; readonly maxTimeout: number };
+    /** Called after each applied block (tests and benchmarks wait on it). */
+    readonly onBlock?: (blockNumber: bigint, outcome: BlockOutcome) => void;
+}
+
+/**
+ * Streams one channel into the index until `signal` aborts. Every (re)connection starts from the
+ * checkpoint stored with the rows, so a peer, PostgreSQL or process restart neither skips nor repeats.
+ * Failures back off exponentially; an attempt that applied blocks before failing resets the backoff.
+ */
+export async function indexChannel(options: ChannelIndexerOptions, signal: AbortSignal): Promise<void> {
+    const { channel, logger } = options;
+    while (!signal.aborted) {
+        await pRetry(() => streamOnce(options, signal), {
+            forever: true,
+            minTimeout: options.retry?.minTimeout ?? 500,
+            maxTimeout: options.retry?.maxTimeout ?? 30_000,
+            signal,
+            onFailedAttempt: (error) => {
+                options.metrics.errors.inc({ channel, stage: 'stream' });
+                logger.warn({ channel, attempt: error.attemptNumber, err: error }, 'block stream failed; retrying');
+            },
+        }).catch((error: unknown) => {
+            if (!signal.aborted) {
+                throw error;
+            }
+        });
+    }
+}
+
+/** Streams from the checkpoint until the stream ends; throws when it ended or failed before applying anything. */
+async function streamOnce(options: ChannelIndexerOptions, signal: AbortSignal): Promise<void> {
+    const { channel, pool, source, logger, metrics } = options;
+    const { nextBlock } = await readCheckpoint(pool, channel);
+    logger.info({ channel, startBlock: nextBlock.toString() }, 'streaming blocks');
+    const blocks = await source.blocksFrom(channel, nextBlock);
+    const closeOnAbort = () => { blocks.close(); };
+    signal.addEventListener('abort', closeOnAbort, { once: true });
+    let applied = 0;
+    try {
+        for await (const delivered of blocks) {
+            const parsed = parseBlock(channel, delivered.block, delivered.privateData);
+            const stopTimer = metrics.blockSeconds.startTimer({ channel });
+            const outcome = await applyBlock(pool, parsed, options.writer);
+            stopTimer();
+            record(options, parsed.number, parsed.transactions, outcome);
+            options.onBlock?.(parsed.number, outcome);
+            applied += 1;
+        }
+        if (applied === 0 && !signal.aborted) {
+            throw new Error(`the block stream of ${channel} ended without delivering a block`);
+        }
+    } catch (error) {
+        if (applied === 0 && !signal.aborted) {
+            throw error;
+        }
+        metrics.errors.inc({ channel, stage: 'stream' });
+        logger.warn({ channel, err: error, applied }, 'block stream broke after progress; reopening from the checkpoint');
+    } finally {
+        signal.removeEventListener('abort', closeOnAbort);
+        blocks.close();
+    }
+}
+
+function record(
+    options: ChannelIndexerOptions,
+    blockNumber: bigint,
+    transactions: ReturnType<typeof parseBlock>['transactions'],
+    outcome: BlockOutcome,
+): void {
+    const { channel, metrics, logger } = options;
+    if (outcome.alreadyIndexed) {
+        return;
+    }
+    metrics.blocks.inc({ channel });
+    metrics.lastBlock.set({ channel }, Number(blockNumber));
+    for (const tx of transactions.slice(outcome.skipped)) {
+        metrics.transactions.inc({ channel, validation_code: tx.validationCode });
+    }
+    const newest = transactions.at(-1);
+    if (newest !== undefined) {
+        metrics.lagSeconds.set({ channel }, Math.max(0, (Date.now() - newest.timestamp.getTime()) / 1000));
+    }
+    for (const skipped of outcome.unprojected) {
+        metrics.unprojected.inc({ channel });
+        logger.warn({ channel, block: blockNumber.toString(), txId: skipped.txId, reason: skipped.reason }, 'transaction recorded but not projected');
+    }
+}

@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import { type NatsConnection, connect } from '@nats-io/transport-node';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { IndexerConfig } from '../config.js';
+import { OutboxPublisher, ensureNotificationStream } from '../outbox/publisher.js';
+import type { BlockSource } from '../source/block-source.js';
+import { migrate, openPool } from '../store/database.js';
+import { indexChannel } from './channel-indexer.js';
+import { startHttpServer } from './http-server.js';
+import { IndexerMetrics } from './metrics.js';
+import { NotificationLoop } from './notification-loop.js';
+
+/** A running indexer: one block stream per channel, the notification publisher, and its HTTP endpoints. */
+export interface RunningIndexer {
+    readonly pool: pg.Pool;
+    readonly metrics: IndexerMetrics;
+    /** Resolves when every loop has stopped; rejects if one fails for good. */
+    readonly done: Promise<void>;
+    stop(): Promise<void>;
+}
+
+export async function startIndexer(config: IndexerConfig, source: BlockSource, logger: Logger): Promise<RunningIndexer> {
+    await migrate(config.database, (message) => { logger.debug({ migration: message }); });
+    const pool = openPool(config.database);
+    const metrics = new IndexerMetrics();
+    const nats = await connect({ servers: [...config.natsServers], maxReconnectAttempts: -1, waitOnFirstConnect: true });
+    await ensureNotificationStream(nats).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not prepare the notification stream yet; publishing will retry');
+    });
+    const notifications = new NotificationLoop({ publisher: new OutboxPublisher(pool, nats), logger, metrics });
+    const server = await startHttpServer(config.httpPort, metrics.registry, {
+        postgres: async () => (await pool.query('SELECT 1')).rowCount === 1,
+        nats: () => Promise.resolve(!nats.isClosed() && nats.info !== undefined),
+    });
+    const abort = new AbortController();
+    const loops = [
+        notifications.run(abort.signal),
+        ...config.channels.map((channel) =>
+            indexChannel(
+                {
+                    channel,
+                    pool,
+                    source,
+                    writer: { chaincodeName: config.chaincodeName, ownClub: config.club },
+                    logger,
+                    metrics,
+                    onBlock: () => {
+                        notifications.wake();
+                    },
+                },
+                abort.signal,
+            ),
+        ),
+    ];
+    logger.info({ club: config.club, channels: config.channels, schema: config.database.schema, port: config.httpPort }, 'indexer started');
+    const done = Promise.all(loops).then(() => undefined);
+    return { pool, metrics, done, stop: () => stop(abort, done, server, nats, pool) };
+}
+
+async function stop(abort: AbortController, done: Promise<void>, server: Server, nats: NatsConnection, pool: pg.Pool): Promise<void> {
+    abort.abort();
+    await done.catch(() => undefined);
+    await new Promise((resolve) => server.close(resolve));
+    await nats.drain().catch(() => undefined);
+    await pool.end();
+}
