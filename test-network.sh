@@ -18,6 +18,7 @@ usage: ./test-network.sh <command>
   up               install what is missing, start every component, enrol identities, write .network/network.json
   down [--clean]   stop every component started here; --clean also deletes all state (.network/)
   status           every component with PID, port and health; non-zero exit when one is unhealthy
+  stop <component> stop one component (up starts it again); for testing outages
   logs <component> the log of one component: ${COMPONENTS[*]}
 USAGE
 }
@@ -98,6 +99,15 @@ cmd_status() {
     return $unhealthy
 }
 
+cmd_stop() {
+    case ${1:-} in
+    postgres) stop_postgres ;;
+    nats | ca-*) stop_process "$1" ;;
+    *) fail "no component '${1:-}'; components: ${COMPONENTS[*]}" ;;
+    esac
+    log "stopped $1"
+}
+
 cmd_logs() {
     local component=${1:-}
     [ -f "$(log_file "$component")" ] || fail "no log for '${component}'; components: ${COMPONENTS[*]}"
@@ -108,6 +118,7 @@ case ${1:-} in
 up) cmd_up ;;
 down) cmd_down "${2:-}" ;;
 status) cmd_status ;;
+stop) cmd_stop "${2:-}" ;;
 logs) cmd_logs "${2:-}" ;;
 *)
     usage

@@ -71,10 +71,14 @@ start_nats() {
     log "nats ready on 127.0.0.1:$NATS_PORT (JetStream on; monitoring on $NATS_MONITOR_PORT)"
 }
 
-stop_services() {
-    stop_process nats
+stop_postgres() {
     if is_running postgres; then
         as_postgres_owner "$(postgres_bin_dir)/pg_ctl" stop -D "$POSTGRES_DATA" -m fast -w >/dev/null
     fi
     rm -f "$(pid_file postgres)"
+}
+
+stop_services() {
+    stop_process nats
+    stop_postgres
 }
