@@ -2,12 +2,10 @@ import { Context } from 'fabric-contract-api';
 import type { z } from 'zod';
 import { ChaincodeError, ErrorCode } from './errors';
 import { WorldState, toLedgerBytes } from './ledger/state';
-import { ClubRole } from './model/common';
+import { ACTOR_TRANSIENT_KEY, ClubRole } from './model/common';
 import type { ChangeStamp } from './model/common';
 import type { EntityChange, EventName, LedgerEvent } from './model/events';
 
-/** The transient-map key under which the API names the acting person (its JWT subject). */
-export const ACTOR_TRANSIENT_KEY = 'actor';
 const MAX_ACTOR_LENGTH = 256;
 const MAX_ARGUMENT_LENGTH = 64 * 1024;
 

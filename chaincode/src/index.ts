@@ -8,7 +8,6 @@ import { MemberContract } from './members/member-contract';
 import { VisitContract } from './visits/visit-contract';
 
 export * from './model';
-export { ACTOR_TRANSIENT_KEY } from './context';
 
 /** The contracts the chaincode server hosts (fabric-chaincode-node reads `contracts`). */
 export const contracts = [

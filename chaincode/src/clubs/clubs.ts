@@ -1,6 +1,7 @@
 import type { RecordContext } from '../context';
 import { ChaincodeError, ErrorCode } from '../errors';
 import { ownersAndMajorityPolicy } from '../ledger/endorsement';
+import { endorsersSatisfying } from '../ledger/endorsers';
 import { type CompositeKey, Keys } from '../ledger/keys';
 import type { Club } from '../model/club';
 
@@ -22,21 +23,9 @@ export async function channelClubs(ctx: RecordContext): Promise<Club[]> {
     return ctx.state.list<Club>(Keys.allClubs());
 }
 
-/**
- * Clubs whose endorsements satisfy an owners-and-majority policy: the owners, then other clubs in
- * MSP ID order until a majority of the channel's clubs is reached.
- */
+/** The clubs whose endorsements satisfy an owners-and-majority policy on this channel now. */
 export async function endorsersFor(ctx: RecordContext, owners: readonly string[]): Promise<string[]> {
-    const clubs = (await channelClubs(ctx)).map((club) => club.mspId);
-    const majority = Math.floor(clubs.length / 2) + 1;
-    const endorsers = new Set(owners);
-    for (const club of clubs) {
-        if ([...endorsers].filter((endorser) => clubs.includes(endorser)).length >= majority) {
-            break;
-        }
-        endorsers.add(club);
-    }
-    return [...endorsers].sort();
+    return endorsersSatisfying(owners, (await channelClubs(ctx)).map((club) => club.mspId));
 }
 
 /**

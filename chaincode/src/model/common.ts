@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The transient-map key under which the API names the acting person (its JWT subject). */
+export const ACTOR_TRANSIENT_KEY = 'actor';
+
 /** Roles carried in the Fabric CA attribute `club.role` of the submitter's certificate. */
 export const ClubRole = z.enum(['admin', 'staff', 'auditor']);
 export type ClubRole = z.infer<typeof ClubRole>;

@@ -2,6 +2,7 @@
 // codes and key layout, without loading the contracts.
 export * from '../errors';
 export { type CompositeKey, Keys, implicitCollectionOf } from '../ledger/keys';
+export { endorsersSatisfying } from '../ledger/endorsers';
 export * from './agreement';
 export * from './bar';
 export * from './club';

@@ -10,7 +10,8 @@ export interface DatabaseOptions {
     readonly maxConnections?: number;
 }
 
-const migrationsDir = fileURLToPath(new URL('../../migrations', import.meta.url));
+/** The indexer's own migrations; other components pass theirs. */
+const indexerMigrations = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /** A pool whose connections see the club's schema first. */
 export function openPool(options: DatabaseOptions): pg.Pool {
@@ -22,7 +23,11 @@ export function openPool(options: DatabaseOptions): pg.Pool {
 }
 
 /** Creates the schema if needed and applies every pending migration (node-pg-migrate, versioned SQL files). */
-export async function migrate(options: DatabaseOptions, log: (message: string) => void = () => undefined): Promise<void> {
+export async function migrate(
+    options: DatabaseOptions,
+    log: (message: string) => void = () => undefined,
+    migrationsDir: string = indexerMigrations,
+): Promise<void> {
     const client = new pg.Client({ connectionString: options.connectionString });
     await client.connect();
     try {

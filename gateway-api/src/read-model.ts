@@ -1,0 +1,47 @@
+import pg from 'pg';
+
+/** Where each club's indexer keeps its read model. */
+export interface ReadModelOptions {
+    readonly connectionString: string;
+    /** Schema of each club's index, by MSP ID. */
+    readonly schemas: Readonly<Record<string, string>>;
+    readonly maxConnections?: number;
+}
+
+/**
+ * The PostgreSQL read model, seen as one club: queries run in that club's index schema with
+ * `rcn.club` set, so row-level security shows personal data of its own members only.
+ */
+export class ReadModel {
+    readonly #pools = new Map<string, pg.Pool>();
+
+    constructor(options: ReadModelOptions) {
+        for (const [club, schema] of Object.entries(options.schemas)) {
+            this.#pools.set(
+                club,
+                new pg.Pool({
+                    connectionString: options.connectionString,
+                    max: options.maxConnections ?? 10,
+                    options: `-c search_path="${schema.replaceAll('"', '""')}" -c rcn.club=${club}`,
+                }),
+            );
+        }
+    }
+
+    async query<Row extends pg.QueryResultRow>(club: string, text: string, values: readonly unknown[] = []): Promise<Row[]> {
+        const pool = this.#pools.get(club);
+        if (pool === undefined) {
+            throw new Error(`no read model for club ${club}`);
+        }
+        return (await pool.query<Row>(text, [...values])).rows;
+    }
+
+    async isReachable(): Promise<boolean> {
+        const checks = [...this.#pools.values()].map(async (pool) => (await pool.query('SELECT 1')).rowCount === 1);
+        return (await Promise.all(checks)).every(Boolean);
+    }
+
+    async close(): Promise<void> {
+        await Promise.all([...this.#pools.values()].map((pool) => pool.end()));
+    }
+}
