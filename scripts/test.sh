@@ -42,13 +42,14 @@ step "install"
 bash scripts/install-node-deps.sh || exit 1
 
 # Packages import each other's built declarations (the chaincode's model), so build first.
-check build npx --no-install tsc --build chaincode event-indexer
+check build npx --no-install tsc --build chaincode event-indexer gateway-api
 check lint npx --no-install eslint .
 check typecheck npx --no-install tsc -p tsconfig.json
 suite chaincode-unit npx --no-install c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' \
     mocha --config .mocharc.yml 'chaincode/test/unit/**/*.test.ts'
 
 suite indexer-unit npx --no-install mocha --config .mocharc.yml 'event-indexer/test/unit/**/*.test.ts'
+suite api-unit npx --no-install mocha --config .mocharc.yml 'gateway-api/test/unit/**/*.test.ts'
 
 step "network"
 network_started_here=0
@@ -58,6 +59,7 @@ if ! ./test-network.sh status >/dev/null 2>&1; then
 fi
 suite chaincode-integration npx --no-install mocha --config .mocharc.yml 'chaincode/test/integration/**/*.test.ts'
 suite indexer-integration npx --no-install mocha --config .mocharc.yml 'event-indexer/test/integration/**/*.test.ts'
+suite api-integration npx --no-install mocha --config .mocharc.yml 'gateway-api/test/integration/**/*.test.ts'
 if [ "$network_started_here" -eq 1 ]; then
     ./test-network.sh down
 fi

@@ -7,3 +7,4 @@ export { subjectFor, type Notification } from './store/outbox.js';
 export { NOTIFICATION_STREAM } from './outbox/publisher.js';
 export { connectToPeer, type PeerConnection, type PeerConnectionOptions } from './source/gateway-connection.js';
 export { type DatabaseOptions, migrate, openPool } from './store/database.js';
+export { FileLedgerReader, PeerLedgerReader } from './source/ledger-readers.js';

@@ -84,6 +84,10 @@ async function ledgerProblem(pool: pg.Pool, ledger: LedgerReader, channel: strin
             return `transaction ${tx.txIndex} (${tx.txId}) differs from the peer's: ${differing.join(', ')}`;
         }
     }
+    // A row the peer's block lacks is a forged transaction: the block row's tx_count alone does not show it.
+    if (rows.length > peerBlock.transactions.length) {
+        return `the index holds ${rows.length} transactions of the block; the peer's holds ${peerBlock.transactions.length}`;
+    }
     return undefined;
 }
 

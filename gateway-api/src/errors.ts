@@ -1,5 +1,4 @@
 import { GraphQLError } from 'graphql';
-import { maskError as yogaMaskError } from 'graphql-yoga';
 
 /** The `extensions.code` of every error a client can receive. */
 export const ApiErrorCode = {
@@ -17,6 +16,8 @@ export const ApiErrorCode = {
     RATE_LIMITED: 'RATE_LIMITED',
     /** The document exceeds a query limit (depth, aliases, directives, cost, tokens): `extensions.reason` names it. */
     QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+    /** Set by Yoga on documents that are not GraphQL. */
+    GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
     /** Set by Yoga on documents that do not validate against the schema (unknown field, wrong argument, …). */
     GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
     /** Anything unexpected: the client sees a generic message only; the server logs the original. */
@@ -74,14 +75,38 @@ function carriesApiError(error: unknown): error is GraphQLError {
     return error instanceof ApiError || (error instanceof GraphQLError && carriesApiError(error.originalError));
 }
 
+/** An error the GraphQL engine made about the request itself (syntax, variables, operation name): no field raised it. */
+function isRequestError(error: unknown): error is GraphQLError {
+    return error instanceof GraphQLError && error.path === undefined && (error.originalError === undefined || isRequestError(error.originalError));
+}
+
+/** The generic error in place of an unexpected one: where it happened, never what. `unexpected` is Yoga's mark (500). */
+function unexpectedError(error: unknown, message: string): GraphQLError {
+    const location = error instanceof GraphQLError ? { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path } : {};
+    return new GraphQLError(message, { ...location, extensions: { code: ApiErrorCode.INTERNAL_SERVER_ERROR, unexpected: true } });
+}
+
 /**
  * What clients see of an error (Yoga's `maskedErrors.maskError`):
  * - an ApiError, also as a resolver's located error, passes as it is (its cause is never serialized);
- * - a GraphQLError without an underlying error passes: the GraphQL engine made it about the client's own
- *   document (syntax, validation, variables), or our code made it as safe to show (scalars' BAD_USER_INPUT);
- * - anything else becomes "Unexpected error." with code INTERNAL_SERVER_ERROR, in every environment (no
- *   `originalError` even in development); Yoga logs the original.
+ * - an error about the request itself passes, coded BAD_USER_INPUT unless it has a code (Yoga's
+ *   GRAPHQL_PARSE_FAILED): it only describes the client's own document and variables;
+ * - anything else, including a plain GraphQLError a field raised, becomes "Unexpected error." with code
+ *   INTERNAL_SERVER_ERROR, in every environment (no `originalError` even in development); Yoga logs the original.
  */
-export function maskError(error: unknown, message: string): Error {
-    return carriesApiError(error) ? error : yogaMaskError(error, message, false);
+export function maskError(error: unknown, message: string): GraphQLError {
+    if (carriesApiError(error)) {
+        return error;
+    }
+    if (isRequestError(error)) {
+        return error.extensions.code === undefined
+            ? new GraphQLError(error.message, {
+                  nodes: error.nodes,
+                  source: error.source,
+                  positions: error.positions,
+                  extensions: { ...error.extensions, code: ApiErrorCode.BAD_USER_INPUT },
+              })
+            : error;
+    }
+    return unexpectedError(error, message);
 }

@@ -17,23 +17,29 @@ export class ReadModel {
 
     constructor(options: ReadModelOptions) {
         for (const [club, schema] of Object.entries(options.schemas)) {
-            this.#pools.set(
-                club,
-                new pg.Pool({
-                    connectionString: options.connectionString,
-                    max: options.maxConnections ?? 10,
-                    options: `-c search_path="${schema.replaceAll('"', '""')}" -c rcn.club=${club}`,
-                }),
-            );
+            const pool = new pg.Pool({
+                connectionString: options.connectionString,
+                max: options.maxConnections ?? 10,
+                options: `-c search_path="${schema.replaceAll('"', '""')}" -c rcn.club=${club}`,
+            });
+            // A connection lost while PostgreSQL restarts: the query in flight fails on its own; an
+            // unheard 'error' event would end the process.
+            pool.on('error', () => undefined);
+            this.#pools.set(club, pool);
         }
     }
 
     async query<Row extends pg.QueryResultRow>(club: string, text: string, values: readonly unknown[] = []): Promise<Row[]> {
+        return (await this.poolOf(club).query<Row>(text, [...values])).rows;
+    }
+
+    /** The pool of one club's read model, for work that needs more than one query (the integrity walk). */
+    poolOf(club: string): pg.Pool {
         const pool = this.#pools.get(club);
         if (pool === undefined) {
             throw new Error(`no read model for club ${club}`);
         }
-        return (await pool.query<Row>(text, [...values])).rows;
+        return pool;
     }
 
     async isReachable(): Promise<boolean> {

@@ -22,7 +22,9 @@ export interface RunningIndexer {
 
 export async function startIndexer(config: IndexerConfig, source: BlockSource, logger: Logger): Promise<RunningIndexer> {
     await migrate(config.database, (message) => { logger.debug({ migration: message }); });
-    const pool = openPool(config.database);
+    const pool = openPool(config.database, (error) => {
+        logger.warn({ err: error }, 'lost a PostgreSQL connection');
+    });
     const metrics = new IndexerMetrics();
     const nats = await connect({ servers: [...config.natsServers], maxReconnectAttempts: -1, waitOnFirstConnect: true });
     await ensureNotificationStream(nats).catch((error: unknown) => {

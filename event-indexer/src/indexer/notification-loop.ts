@@ -54,6 +54,10 @@ export class NotificationLoop {
         let round;
         do {
             round = await this.#options.publisher.publishPending();
+            if (round.duplicates > 0) {
+                // Re-sends of messages published before a crash or failed round: JetStream dropped them.
+                this.#options.logger.info({ published: round.published, duplicates: round.duplicates }, 'notifications re-sent; JetStream dropped the duplicates');
+            }
         } while (round.published > 0);
     }
 

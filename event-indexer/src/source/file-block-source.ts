@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { common } from '@hyperledger/fabric-protos';
+import { blockDataHash } from '../blocks/data-hash.js';
 import type { BlockSource, DeliveredBlock } from './block-source.js';
 
 /**
@@ -35,7 +36,13 @@ export class FileBlockSource implements BlockSource {
                     await sleep(pollInterval);
                     continue;
                 }
-                yield { block: common.Block.deserializeBinary(bytes), privateData: new Map() };
+                const block = common.Block.deserializeBinary(bytes);
+                if (!isComplete(block)) {
+                    // A file still being written (`peer channel fetch` writes in place): read it again.
+                    await sleep(pollInterval);
+                    continue;
+                }
+                yield { block, privateData: new Map() };
                 next += 1n;
             }
         }
@@ -45,4 +52,12 @@ export class FileBlockSource implements BlockSource {
         };
         return Promise.resolve({ [Symbol.asyncIterator]: () => iterator, close, [Symbol.dispose]: close });
     }
+}
+
+/** A block whose envelopes hash to its header's data hash and whose validation codes cover every envelope. */
+function isComplete(block: common.Block): boolean {
+    const envelopes = block.getData()?.getDataList_asU8() ?? [];
+    const dataHash = block.getHeader()?.getDataHash_asU8() ?? new Uint8Array();
+    const filter = block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.TRANSACTIONS_FILTER] ?? new Uint8Array();
+    return Buffer.from(blockDataHash(envelopes)).equals(dataHash) && filter.length === envelopes.length;
 }

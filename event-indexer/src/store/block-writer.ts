@@ -124,13 +124,22 @@ async function projectTransaction(
     return options.isolate ? isolated(client, project) : project();
 }
 
-/** SQLSTATE classes that say nothing about the data: the block must be retried, not skipped. */
-const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)/;
+/** SQLSTATE classes that say nothing about the data, and Node's network error codes: the block must be retried, not skipped. */
+const TRANSIENT_CODE = /^(08|40|53|57|58)|^E(CONN|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|AI_AGAIN)/;
+
+/**
+ * node-postgres reports a lost connection without a code, in messages that begin thus. Anchored: a
+ * message that merely quotes ledger data (an entity kind "clubConnection") must not stall the channel.
+ */
+const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect)/;
 
 /** Connection, concurrency and resource failures: nothing to do with the block's data. */
 function isTransient(error: unknown): boolean {
     const code = (error as { code?: unknown } | undefined)?.code;
-    return (typeof code === 'string' && TRANSIENT_SQLSTATE.test(code)) || (error instanceof Error && /connect|terminat|ECONN/i.test(error.message));
+    if (typeof code === 'string') {
+        return TRANSIENT_CODE.test(code);
+    }
+    return error instanceof Error && CONNECTION_LOST.test(error.message);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
@@ -13,13 +14,23 @@ export interface DatabaseOptions {
 /** The indexer's own migrations; other components pass theirs. */
 const indexerMigrations = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** A pool whose connections see the club's schema first. */
-export function openPool(options: DatabaseOptions): pg.Pool {
-    return new pg.Pool({
+/**
+ * A pool whose connections see the club's schema first. A connection lost while PostgreSQL restarts is
+ * reported to `onConnectionLost`: pg announces it with an 'error' event (from the pool for an idle
+ * client, from the client itself for one checked out), and an 'error' event nobody listens to ends
+ * the process. The work in flight fails on its own and is retried by its caller.
+ */
+export function openPool(options: DatabaseOptions, onConnectionLost: (error: Error) => void = () => undefined): pg.Pool {
+    const pool = new pg.Pool({
         connectionString: options.connectionString,
         max: options.maxConnections ?? 10,
         options: `-c search_path=${quoteIdentifier(options.schema)}`,
     });
+    pool.on('error', onConnectionLost);
+    pool.on('connect', (client) => {
+        client.on('error', () => undefined);
+    });
+    return pool;
 }
 
 /** Creates the schema if needed and applies every pending migration (node-pg-migrate, versioned SQL files). */
@@ -39,11 +50,21 @@ export async function migrate(
             createSchema: true,
             migrationsTable: 'schema_migrations',
             checkOrder: true,
+            lockValue: migrationLockOf(options.schema),
             log,
         });
     } finally {
         await client.end();
     }
+}
+
+/**
+ * node-pg-migrate takes one advisory lock for the whole database, without waiting: the indexers of
+ * several clubs (and other components) starting together on one server would refuse each other.
+ * A lock per schema still keeps two migrations of one schema apart.
+ */
+function migrationLockOf(schema: string): number {
+    return createHash('sha256').update(`node-pg-migrate ${schema}`).digest().readUIntBE(0, 6);
 }
 
 export function quoteIdentifier(name: string): string {

@@ -3,6 +3,7 @@ import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
 import type { LedgerEvent } from '@reciprocal-clubs/chaincode/model';
 import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { headerHash } from '../../src/blocks/header-hash.js';
+import { blockDataHash } from '../../src/blocks/data-hash.js';
 
 /**
  * Real protobuf blocks for tests: envelopes, read-write sets, events, the transactions filter and
@@ -158,9 +159,6 @@ export function envelope(spec: EnvelopeSpec): Uint8Array {
 }
 
 /** SHA-256 over the concatenated envelopes, as Fabric's protoutil.BlockDataHash. */
-export function blockDataHash(envelopes: readonly Uint8Array[]): Uint8Array {
-    return createHash('sha256').update(Buffer.concat(envelopes)).digest();
-}
 
 interface EnvelopeHeader {
     readonly type: keyof common.HeaderTypeMap;
