@@ -42,6 +42,11 @@ export class RecordContext extends Context {
         return caller;
     }
 
+    /** Refuses a caller whose certificate carries no club role: reads are open to every role of a channel club. */
+    requireReader(): Caller {
+        return this.requireRole(...ClubRole.options);
+    }
+
     /** The acting person: the API's JWT subject from the transient map, else the certificate's ID. */
     get actor(): string {
         const named = this.stub.getTransient().get(ACTOR_TRANSIENT_KEY);

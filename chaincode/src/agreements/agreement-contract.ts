@@ -5,7 +5,7 @@ import { ChaincodeError, ErrorCode } from '../errors';
 import { requireActiveClub, requireOwnersAndMajority } from '../clubs/clubs';
 import { Keys } from '../ledger/keys';
 import { type Agreement, AgreementTerms, type PendingAmendment } from '../model/agreement';
-import { EntityId, MspId } from '../model/common';
+import { ClubRole, EntityId, MspId } from '../model/common';
 import { EventName } from '../model/events';
 import {
     AgreementMove,
@@ -19,7 +19,6 @@ import {
     termsHaveEnded,
 } from './agreements';
 
-const READERS = ['admin', 'staff', 'auditor'] as const;
 
 @Info({
     title: 'Agreements',
@@ -128,7 +127,7 @@ export class AgreementContract extends RecordContract {
     @Param('agreementId', 'string', 'ID of the agreement whose terms have ended')
     @Returns('string')
     async expire(ctx: RecordContext, agreementId: string): Promise<string> {
-        const { agreement } = await actingParty(ctx, agreementId, ...READERS);
+        const { agreement } = await actingParty(ctx, agreementId, ...ClubRole.options);
         requireMove(agreement, AgreementMove.expire);
         if (!termsHaveEnded(agreement.terms, ctx.today)) {
             throw new ChaincodeError(
@@ -214,7 +213,7 @@ export class AgreementContract extends RecordContract {
     @Param('agreementId', 'string', 'ID of the agreement')
     @Returns('string')
     async get(ctx: RecordContext, agreementId: string): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         return JSON.stringify(await requireAgreement(ctx, parseValue(EntityId, agreementId, 'agreementId')));
     }
 
@@ -222,7 +221,7 @@ export class AgreementContract extends RecordContract {
     @Param('mspId', 'string', 'MSP ID of a club')
     @Returns('string')
     async listByClub(ctx: RecordContext, mspId: string): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         return JSON.stringify(await agreementsOfClub(ctx, parseValue(MspId, mspId, 'mspId')));
     }
 
@@ -231,7 +230,7 @@ export class AgreementContract extends RecordContract {
     @Param('clubB', 'string', 'MSP ID of the other club')
     @Returns('string')
     async current(ctx: RecordContext, clubA: string, clubB: string): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         const one = parseValue(MspId, clubA, 'clubA');
         const other = parseValue(MspId, clubB, 'clubB');
         const agreement = await currentAgreementBetween(ctx, one, other);

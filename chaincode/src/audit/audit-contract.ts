@@ -46,7 +46,7 @@ export class AuditContract extends RecordContract {
     @Param('id', 'string', 'the entity ID; parts joined with /')
     @Returns('string')
     async history(ctx: RecordContext, entity: string, id: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         const kind = parseValue(AuditedEntity, entity, 'entity');
         const { parts, key } = keyOfEntity[kind];
         const idParts = id === '' ? [] : id.split('/');

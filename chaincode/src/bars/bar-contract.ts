@@ -11,7 +11,6 @@ import { EventName } from '../model/events';
 import { MemberNumber } from '../model/member';
 import { barsAtHost, requireBar } from './bars';
 
-const READERS = ['admin', 'staff', 'auditor'] as const;
 
 @Info({
     title: 'Bars',
@@ -74,7 +73,7 @@ export class BarContract extends RecordContract {
     @Param('memberNumber', 'string', 'Member number')
     @Returns('string')
     async get(ctx: RecordContext, hostClub: string, memberNumber: string): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         const host = parseValue(MspId, hostClub, 'hostClub');
         return JSON.stringify(await requireBar(ctx, host, parseValue(MemberNumber, memberNumber, 'memberNumber')));
     }
@@ -83,7 +82,7 @@ export class BarContract extends RecordContract {
     @Param('hostClub', 'string', 'MSP ID of the host club')
     @Returns('string')
     async listByHost(ctx: RecordContext, hostClub: string): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         return JSON.stringify(await barsAtHost(ctx, parseValue(MspId, hostClub, 'hostClub')));
     }
 }

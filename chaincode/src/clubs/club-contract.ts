@@ -9,7 +9,6 @@ import { MspId } from '../model/common';
 import { EventName } from '../model/events';
 import { channelClubs, requireClub } from './clubs';
 
-const READERS = ['admin', 'staff', 'auditor'] as const;
 
 @Info({ title: 'Clubs', description: 'Clubs register and edit themselves: the submitting MSP is the club.' })
 export class ClubContract extends RecordContract {
@@ -56,14 +55,14 @@ export class ClubContract extends RecordContract {
     @Param('mspId', 'string', 'MSP ID of the club')
     @Returns('string')
     async get(ctx: RecordContext, mspId: string): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         return JSON.stringify(await requireClub(ctx, parseValue(MspId, mspId, 'mspId')));
     }
 
     @Transaction(false)
     @Returns('string')
     async list(ctx: RecordContext): Promise<string> {
-        ctx.requireRole(...READERS);
+        ctx.requireReader();
         return JSON.stringify(await channelClubs(ctx));
     }
 

@@ -4,7 +4,7 @@ import { RecordContext, parseArgument, parseValue } from '../context';
 import { RecordContract } from '../contract';
 import { ChaincodeError, ErrorCode } from '../errors';
 import { Keys } from '../ledger/keys';
-import { ClubRole, EntityId } from '../model/common';
+import { EntityId } from '../model/common';
 import { EventName } from '../model/events';
 import { type Proposal, ProposalRequest, type Vote, VoteChoice } from '../model/governance';
 import { enact } from './enactment';
@@ -20,7 +20,6 @@ import {
 import { currentRules } from './rules';
 import { tally } from './tally';
 
-const anyRole = ClubRole.options;
 
 @Info({ title: 'Governance', description: 'The consortium of a channel: proposals, votes of its ACTIVE clubs, and their effects.' })
 export class GovernanceContract extends RecordContract {
@@ -83,7 +82,7 @@ export class GovernanceContract extends RecordContract {
     @Param('proposalId', 'string', 'ID of the proposal')
     @Returns('string')
     async close(ctx: RecordContext, proposalId: string): Promise<string> {
-        const { mspId } = ctx.requireRole(...anyRole);
+        const { mspId } = ctx.requireReader();
         const id = parseValue(EntityId, proposalId, 'proposalId');
         await requireClub(ctx, mspId);
         const proposal = await requireProposal(ctx, id);
@@ -103,14 +102,14 @@ export class GovernanceContract extends RecordContract {
     @Param('proposalId', 'string', 'ID of the proposal')
     @Returns('string')
     async get(ctx: RecordContext, proposalId: string): Promise<string> {
-        ctx.requireRole(...anyRole);
+        ctx.requireReader();
         return JSON.stringify(await requireProposal(ctx, parseValue(EntityId, proposalId, 'proposalId')));
     }
 
     @Transaction(false)
     @Returns('string')
     async listOpen(ctx: RecordContext): Promise<string> {
-        ctx.requireRole(...anyRole);
+        ctx.requireReader();
         const ids = await ctx.state.list<string>(Keys.openProposals());
         const open = await Promise.all(ids.map((id) => requireProposal(ctx, id)));
         return JSON.stringify(open.sort(byDeadline));
@@ -120,7 +119,7 @@ export class GovernanceContract extends RecordContract {
     @Param('proposalId', 'string', 'ID of the proposal')
     @Returns('string')
     async votes(ctx: RecordContext, proposalId: string): Promise<string> {
-        ctx.requireRole(...anyRole);
+        ctx.requireReader();
         const id = parseValue(EntityId, proposalId, 'proposalId');
         await requireProposal(ctx, id);
         return JSON.stringify(await ctx.state.list<Vote>(Keys.votesOn(id)));
@@ -129,7 +128,7 @@ export class GovernanceContract extends RecordContract {
     @Transaction(false)
     @Returns('string')
     async rules(ctx: RecordContext): Promise<string> {
-        ctx.requireRole(...anyRole);
+        ctx.requireReader();
         return JSON.stringify(await currentRules(ctx));
     }
 }

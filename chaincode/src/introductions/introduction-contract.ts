@@ -70,7 +70,7 @@ export class IntroductionContract extends RecordContract {
     @Param('introductionId', 'string', 'ID of the introduction')
     @Returns('string')
     async get(ctx: RecordContext, introductionId: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         return JSON.stringify(await requireIntroduction(ctx, parseValue(EntityId, introductionId, 'introductionId')));
     }
 
@@ -79,7 +79,7 @@ export class IntroductionContract extends RecordContract {
     @Param('date', 'string', 'the day of arrival, YYYY-MM-DD')
     @Returns('string')
     async expectedAt(ctx: RecordContext, hostClub: string, date: string): Promise<string> {
-        const caller = ctx.requireRole('admin', 'staff', 'auditor');
+        const caller = ctx.requireReader();
         const host = parseValue(MspId, hostClub, 'hostClub');
         const day = parseValue(CalendarDate, date, 'date');
         if (caller.mspId !== host && caller.role !== 'auditor') {
@@ -93,7 +93,7 @@ export class IntroductionContract extends RecordContract {
     @Param('memberNumber', 'string', 'the member number')
     @Returns('string')
     async ofMember(ctx: RecordContext, memberNumber: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         const number = parseValue(MemberNumber, memberNumber, 'memberNumber');
         return JSON.stringify(await introductionsIndexedUnder(ctx, Keys.introductionsOfMember(number)));
     }

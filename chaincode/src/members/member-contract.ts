@@ -180,7 +180,7 @@ export class MemberContract extends RecordContract {
     @Param('memberNumber', 'string', 'member number')
     @Returns('string')
     async get(ctx: RecordContext, memberNumber: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         return JSON.stringify(await requireMember(ctx, parseValue(MemberNumber, memberNumber, 'memberNumber')));
     }
 
@@ -190,7 +190,7 @@ export class MemberContract extends RecordContract {
     @Param('bookmark', 'string', 'bookmark of the previous page; empty for the first')
     @Returns('string')
     async listByClub(ctx: RecordContext, mspId: string, pageSize: string, bookmark: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         const home = parseValue(MspId, mspId, 'mspId');
         const size = parseValue(PageSize, pageSize, 'pageSize');
         const after = parseValue(PageBookmark, bookmark, 'bookmark');

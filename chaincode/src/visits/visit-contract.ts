@@ -141,7 +141,7 @@ export class VisitContract extends RecordContract {
     @Param('visitId', 'string', 'ID of the visit')
     @Returns('string')
     async get(ctx: RecordContext, visitId: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         return JSON.stringify(await requireVisit(ctx, parseValue(EntityId, visitId, 'visitId')));
     }
 
@@ -151,7 +151,7 @@ export class VisitContract extends RecordContract {
     @Param('bookmark', 'string', 'bookmark of the previous page; empty for the first')
     @Returns('string')
     async ofMember(ctx: RecordContext, memberNumber: string, pageSize: string, bookmark: string): Promise<string> {
-        ctx.requireRole('admin', 'staff', 'auditor');
+        ctx.requireReader();
         const number = parseValue(MemberNumber, memberNumber, 'memberNumber');
         const size = parseValue(PageSize, pageSize, 'pageSize');
         const after = parseValue(PageBookmark, bookmark, 'bookmark');
