@@ -19,9 +19,9 @@ import {
     chainOf,
     expectedMessageIds,
     recordBurst,
-    worldStateByTable,
     writeProgressively,
 } from '../support/burst.js';
+import { worldStateByTable } from '../support/journey.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { connectNats, messagesPerSubject, natsServers } from '../support/nats.js';
 
@@ -218,7 +218,7 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
         );
         expect(history.rows).to.deep.equal(chain.transactions.map(({ blockNumber, txIndex, txId }) => ({ block: Number(blockNumber), tx_index: txIndex, tx_id: txId })));
 
-        for (const [table, entities] of worldStateByTable(burst.ledger)) {
+        for (const [table, entities] of Object.entries(worldStateByTable(burst.ledger))) {
             expect(await differencesFrom(table, entities), table).to.deep.equal({ rows: entities.length, missing: [], unexpected: [] });
         }
 

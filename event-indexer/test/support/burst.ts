@@ -1,5 +1,3 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LedgerEvent, Member, Visit } from '@reciprocal-clubs/chaincode/model';
 import { ClubContract } from '../../../chaincode/src/clubs/club-contract.js';
@@ -11,6 +9,7 @@ import { ALPINE, HARBOUR, METRO, admin, clubRegistration, staff } from '../../..
 import { FakeLedger, type Submitter } from '../../../chaincode/test/support/ledger.js';
 import { adminWithPersonalData, memberEnrolment } from '../../../chaincode/test/support/member-fixtures.js';
 import { type BuiltBlock, type ChainBlockSpec, buildChain, ledgerEventTransaction } from './block-builder.js';
+import { writeBlockFiles } from './journey.js';
 
 /**
  * Bursts of genuine ledger activity for resilience tests: the chaincode's real contracts run on its
@@ -125,42 +124,9 @@ export function expectedMessageIds(chain: BurstChain): string[] {
     );
 }
 
-/** The read model's tables and the chaincode object type whose world-state values each holds. */
-const READ_MODEL = {
-    clubs: 'club',
-    members: 'member',
-    agreements: 'agreement',
-    bars: 'bar',
-    introductions: 'introduction',
-    visits: 'visit',
-    visit_usage: 'usage',
-    proposals: 'proposal',
-    votes: 'vote',
-    consortium_rules: 'rules',
-} as const;
-
-/** Every entity of the world state, by the read-model table that must hold it. */
-export function worldStateByTable(ledger: FakeLedger): Map<string, unknown[]> {
-    return new Map(
-        Object.entries(READ_MODEL).map(([table, objectType]) => [
-            table,
-            [...ledger.state]
-                .filter(([key]) => key.startsWith(`\u0000${objectType}\u0000`))
-                .map(([, value]) => JSON.parse(Buffer.from(value).toString('utf8')) as unknown),
-        ]),
-    );
-}
-
-/**
- * Writes one block as `<dir>/<channel>/<n>.block`. The file appears whole (written aside, then renamed),
- * as a follower must never read half a block.
- */
+/** Writes one block as `<dir>/<channel>/<n>.block`, whole (see writeBlockFiles). */
 export async function writeBlockFile(dir: string, channel: string, block: BuiltBlock): Promise<void> {
-    const folder = path.join(dir, channel);
-    const file = path.join(folder, `${block.block.getHeader()!.getNumber().toString()}.block`);
-    await mkdir(folder, { recursive: true });
-    await writeFile(`${file}.partial`, block.block.serializeBinary());
-    await rename(`${file}.partial`, file);
+    await writeBlockFiles(dir, channel, [block]);
 }
 
 /** A ledger being written block by block, as a peer commits them. */
