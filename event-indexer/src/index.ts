@@ -4,7 +4,7 @@ export { verifyIndexIntegrity, type IntegrityReport, type LedgerReader } from '.
 export { startIndexer, type RunningIndexer } from './indexer/indexer.js';
 export type { ParsedBlock, ParsedTransaction } from './blocks/parsed-block.js';
 export { subjectFor, type Notification } from './store/outbox.js';
-export { NOTIFICATION_STREAM } from './outbox/publisher.js';
+export { NOTIFICATION_STREAM, ensureNotificationStream } from './outbox/publisher.js';
 export { connectToPeer, type PeerConnection, type PeerConnectionOptions } from './source/gateway-connection.js';
 export { type DatabaseOptions, migrate, openPool } from './store/database.js';
 export { FileLedgerReader, PeerLedgerReader } from './source/ledger-readers.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { connect } from '@nats-io/transport-node';
-import { PeerLedgerReader, connectToPeer, migrate, openPool, verifyIndexIntegrity } from '@reciprocal-clubs/event-indexer';
+import { PeerLedgerReader, connectToPeer, ensureNotificationStream, migrate, openPool, verifyIndexIntegrity } from '@reciprocal-clubs/event-indexer';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { JwtVerifier } from './auth/jwt-verifier.js';
@@ -31,6 +31,7 @@ async function start(config: ApiConfig): Promise<void> {
     const readModel = new ReadModel({ connectionString: config.databaseUrl, schemas: config.indexerSchemas });
     const fabric = new FabricLedger({ chaincodeName: config.chaincodeName, clubs: config.ledgerAccess });
     const nats = await connect({ servers: [...config.natsServers], maxReconnectAttempts: -1, waitOnFirstConnect: true });
+    await ensureNotificationStream(nats);
     const notifications = new NatsNotificationFeed(nats);
 
     const services: ApiServices = {

@@ -1,3 +1,4 @@
+import { toApiError } from '../ledger-errors.js';
 import { builder } from './builder.js';
 import { callerWithRole, channelArgument, evaluated } from './mutations/committed.js';
 
@@ -52,7 +53,9 @@ builder.queryFields((t) => ({
         args: { channel: t.arg.string({ required: true }) },
         resolve: (_, args, context) => {
             const caller = callerWithRole(context, 'auditor', 'admin');
-            return context.services.verifyIndex(caller.club, channelArgument(args.channel));
+            return context.services.verifyIndex(caller.club, channelArgument(args.channel)).catch((error: unknown) => {
+                throw toApiError(error);
+            });
         },
     }),
 }));

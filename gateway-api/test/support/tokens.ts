@@ -4,6 +4,7 @@ import { API_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER } from '../../src/auth/issuer.js
 import { JwtVerifier } from '../../src/auth/jwt-verifier.js';
 import type { TokenKeys } from '../../src/auth/token-keys.js';
 import type { TokenVerifier } from '../../src/auth/token-verifier.js';
+import type { Caller } from '../../src/caller.js';
 import type { ApiServices } from '../../src/context.js';
 import { createApiYoga, type ApiServerContext, type ApiYogaOptions } from '../../src/yoga.js';
 
@@ -30,6 +31,17 @@ export function testTokenKeys(...keys: readonly TestSigningKey[]): TokenKeys {
 export const STAFF_CLAIMS = { sub: 'alice', club: 'AlpineMSP', role: 'staff' } as const;
 export const MEMBER_CLAIMS = { sub: 'bob', club: 'AlpineMSP', role: 'member', memberNumber: 'ALP000001' } as const;
 
+/** The people the API's tests act as: every role at Alpine, and Harbour's admin and staff. */
+export const CALLERS = {
+    alpineAdmin: { subject: 'carol', club: 'AlpineMSP', role: 'admin' },
+    alpineStaff: { subject: 'alice', club: 'AlpineMSP', role: 'staff' },
+    alpineAuditor: { subject: 'dora', club: 'AlpineMSP', role: 'auditor' },
+    alpineMember: { subject: 'bob', club: 'AlpineMSP', role: 'member', memberNumber: 'ALP000001' },
+    harbourAdmin: { subject: 'hugo', club: 'HarbourMSP', role: 'admin' },
+    harbourStaff: { subject: 'hanna', club: 'HarbourMSP', role: 'staff' },
+} as const satisfies Record<string, Caller>;
+export type CallerName = keyof typeof CALLERS;
+
 const now = (): number => Math.floor(Date.now() / 1000);
 
 /**
@@ -55,6 +67,17 @@ export function secondsFromNow(seconds: number): number {
 
 export async function signedToken(key: TestSigningKey, overrides: Readonly<Record<string, unknown>> = {}): Promise<string> {
     return new SignJWT(payloadOf(overrides)).setProtectedHeader({ alg: key.alg, kid: key.publicJwk.kid, typ: 'JWT' }).sign(key.privateKey);
+}
+
+/** A token naming `caller`: its subject, club, role and, for a member, member number. */
+export function callerToken(key: TestSigningKey, caller: Caller): Promise<string> {
+    return signedToken(key, { sub: caller.subject, club: caller.club, role: caller.role, memberNumber: caller.memberNumber });
+}
+
+/** A token for each named caller. */
+export async function callerTokens<Name extends string>(key: TestSigningKey, callers: Readonly<Record<Name, Caller>>): Promise<Record<Name, string>> {
+    const entries = await Promise.all(Object.entries<Caller>(callers).map(async ([name, caller]) => [name, await callerToken(key, caller)] as const));
+    return Object.fromEntries(entries) as Record<Name, string>;
 }
 
 /** A token signed with HMAC-SHA256 under `secret`: the classic confusion attack passes the public key's bytes. */
@@ -130,4 +153,21 @@ export async function postGraphql(yoga: ApiYoga, query: string, options: Graphql
 /** The `extensions.code`s of a response's errors. */
 export function errorCodes(response: GraphqlResponse): unknown[] {
     return (response.body.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/** The data of a response that must carry no error. */
+export function dataOf(response: GraphqlResponse): Record<string, unknown> {
+    if (response.body.errors !== undefined) {
+        throw new Error(`expected no errors, got ${JSON.stringify(response.body.errors)}`);
+    }
+    return response.body.data ?? {};
+}
+
+/** The one error of a response that must carry exactly one. */
+export function onlyError(response: GraphqlResponse): { readonly message: string; readonly extensions?: Record<string, unknown> } {
+    const [error, ...others] = response.body.errors ?? [];
+    if (error === undefined || others.length > 0) {
+        throw new Error(`expected one error, got ${JSON.stringify(response.body)}`);
+    }
+    return error;
 }

@@ -1,7 +1,7 @@
 import { CheckInRequest, type Club, EntityId, MemberNumber, MspId, type Visit } from '@reciprocal-clubs/chaincode/model';
 import type { Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, ApiErrorCode } from '../../errors.js';
 import { claimedHomeClub, issueVisitPass, verifyVisitPass } from '../../passes/visit-pass.js';
 import { builder } from '../builder.js';
 import { parsedArgument } from '../queries/arguments.js';
@@ -85,11 +85,18 @@ builder.mutationFields((t) => ({
             const homeClub = claimedHomeClub(args.pass);
             const home = await evaluated<Club>(context, caller, { channel, transaction: 'Club:get', args: [parsedArgument(MspId, homeClub, 'pass')] });
             const claims = await verifyVisitPass(args.pass, home.passPublicKey, channel);
+            // A club's key vouches for its own members only: their numbers carry its prefix.
+            if (!claims.memberNumber.startsWith(home.memberPrefix)) {
+                throw new ApiError('FORBIDDEN', `the visit pass names a member who is not of ${home.mspId}`, { reason: 'VISIT_PASS_INVALID' });
+            }
             await context.services.usedVisitPasses.claim(claims, caller.club);
             try {
                 return await checkIn(context, caller, channel, claims.memberNumber, args.input);
             } catch (error) {
-                await context.services.usedVisitPasses.release(claims);
+                // A refused check-in gives the pass back; an unreachable ledger may still have committed it.
+                if (!(error instanceof ApiError && error.code === ApiErrorCode.LEDGER_UNAVAILABLE)) {
+                    await context.services.usedVisitPasses.release(claims);
+                }
                 throw error;
             }
         },
