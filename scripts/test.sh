@@ -45,6 +45,7 @@ bash scripts/install-node-deps.sh || exit 1
 check build npx --no-install tsc --build chaincode event-indexer gateway-api
 check lint npx --no-install eslint .
 check typecheck npx --no-install tsc -p tsconfig.json
+check typecheck-bench npx --no-install tsc -p bench/tsconfig.json
 suite chaincode-unit npx --no-install c8 --reporter=text-summary --reporter=text --include 'chaincode/src/**' \
     mocha --config .mocharc.yml 'chaincode/test/unit/**/*.test.ts'
 

@@ -27,8 +27,8 @@ export function createHttpApp(yoga: YogaServerInstance<ApiServerContext, ApiCont
         response.type(registry.contentType).send(await registry.metrics());
     });
     app.use(yoga.graphqlEndpoint, (request, response) => {
-        // Express's request is the server context: rate limiting reads the client address from it.
-        void yoga.handleNodeRequestAndResponse(request, response, { req: request });
+        // Writes Yoga's response to Node's; the server context carries Express's `req`, whose `ip` the rate limit keys on.
+        yoga.requestListener(request, response);
     });
     return app;
 }

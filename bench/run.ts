@@ -1,0 +1,136 @@
+import './support/quiet-chaincode-logs.js';
+import { parseArgs } from 'node:util';
+import { apiReads } from './api-reads.js';
+import { indexerCatchUp } from './indexer-catch-up.js';
+import { indexerLiveLag } from './indexer-live-lag.js';
+import type { ChainShape } from './support/bench-chain.js';
+import type { BenchReport } from './support/report.js';
+
+const USAGE = `Usage: npm run bench -- [benchmark …] [options]
+
+Benchmarks (all of them, in this order, when none is named):
+  indexer-catch-up   a fresh index catching up on a chain from block 0, against a decode-only stream
+  indexer-live-lag   block file committed → its rows visible in PostgreSQL, under a steady load
+  api-reads          a typical visits query against { __typename }, over HTTP with autocannon
+
+Options:
+  --transactions N   transactions in the generated chain (default 20000; cached under .network/bench/chains)
+  --regenerate       generate the chain again even if it is cached
+  --rate N           indexer-live-lag: blocks written per second (default 10)
+  --seconds N        indexer-live-lag: seconds of steady load (default 30)
+  --duration N       api-reads: seconds of load per query (default 10)
+  --connections N    api-reads: concurrent connections (default 32)
+  -h, --help         this text`;
+
+/** Not run here: they need Fabric's peer and orderer, which cannot be built on this machine (see bench/README.md). */
+const BLOCKED = [
+    'check-in endorsement latency (submit to commit through the peers)',
+    'GraphQL submit against raw fabric-gateway submit',
+];
+
+const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+        transactions: { type: 'string', default: '20000' },
+        regenerate: { type: 'boolean', default: false },
+        rate: { type: 'string', default: '10' },
+        seconds: { type: 'string', default: '30' },
+        duration: { type: 'string', default: '10' },
+        connections: { type: 'string', default: '32' },
+        help: { type: 'boolean', short: 'h', default: false },
+    },
+});
+
+function positiveNumber(name: string, text: string): number {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) {
+        throw new Error(`--${name} must be a positive number, not ${text}`);
+    }
+    return value;
+}
+
+/** Every benchmark, run with the options read before any of them starts (a bad option fails at once). */
+function benchmarks(): Readonly<Record<string, () => Promise<BenchReport>>> {
+    const chain: ChainShape = {
+        transactions: Math.ceil(positiveNumber('transactions', values.transactions)),
+        genuineVisits: 250,
+        maxTransactionsPerBlock: 10,
+    };
+    const regenerate = values.regenerate;
+    const liveLag = { chain, regenerate, blocksPerSecond: positiveNumber('rate', values.rate), seconds: positiveNumber('seconds', values.seconds) };
+    const reads = {
+        chain,
+        regenerate,
+        seconds: positiveNumber('duration', values.duration),
+        connections: Math.ceil(positiveNumber('connections', values.connections)),
+    };
+    return {
+        'indexer-catch-up': () => indexerCatchUp({ chain, regenerate, timeoutMs: 10 * 60_000 }),
+        'indexer-live-lag': () => indexerLiveLag(liveLag),
+        'api-reads': () => apiReads(reads),
+    };
+}
+
+async function main(): Promise<void> {
+    if (values.help) {
+        console.log(USAGE);
+        return;
+    }
+    const runs = benchmarks();
+    const names = positionals.length === 0 || positionals.includes('all') ? Object.keys(runs) : positionals;
+    const unknown = names.filter((name) => !(name in runs));
+    if (unknown.length > 0) {
+        throw new Error(`unknown benchmark ${unknown.join(', ')}\n\n${USAGE}`);
+    }
+    const reports: BenchReport[] = [];
+    const failures: string[] = [];
+    for (const name of names) {
+        const run = runs[name];
+        if (run !== undefined) {
+            // One benchmark failing must not lose the others' figures.
+            await run().then(
+                (report) => reports.push(report),
+                (error: unknown) => failures.push(`${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+            );
+        }
+    }
+    print(reports);
+    if (failures.length > 0) {
+        console.log('\nFailed:');
+        for (const failure of failures) {
+            console.log(`  - ${failure}`);
+        }
+        process.exitCode = 1;
+    }
+}
+
+function print(reports: readonly BenchReport[]): void {
+    console.table(
+        reports.flatMap((report) =>
+            report.figures.map((figure) => ({
+                benchmark: report.benchmark,
+                figure: figure.figure,
+                measured: figure.measured,
+                'compared with': figure.comparedWith ?? '',
+                ratio: figure.ratio ?? '',
+                bar: figure.bar ?? '',
+                'meets bar': figure.meetsBar === undefined ? '' : figure.meetsBar ? 'yes' : 'NO',
+            })),
+        ),
+    );
+    for (const report of reports) {
+        console.log(`\n${report.benchmark}:`);
+        for (const note of report.notes) {
+            console.log(`  - ${note}`);
+        }
+    }
+    console.log(`\nNot run here (they need a Fabric peer and orderer, see bench/README.md):`);
+    for (const blocked of BLOCKED) {
+        console.log(`  - ${blocked}`);
+    }
+}
+
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+});

@@ -1,0 +1,22 @@
+/** One line of the results table: a figure, the figure it is measured against, and the issue's bar. */
+export interface Figure {
+    readonly figure: string;
+    readonly measured: string;
+    readonly comparedWith?: string;
+    readonly ratio?: string;
+    readonly bar?: string;
+    /** Absent when the figure has no bar. */
+    readonly meetsBar?: boolean;
+}
+
+/** What one benchmark found: its figures, and how they were measured. */
+export interface BenchReport {
+    readonly benchmark: string;
+    readonly figures: readonly Figure[];
+    readonly notes: readonly string[];
+}
+
+/** Writes progress to stderr, so stdout holds only the results. */
+export function progress(benchmark: string, message: string): void {
+    process.stderr.write(`[${benchmark}] ${message}\n`);
+}
