@@ -21,7 +21,7 @@ export interface FabricLedgerOptions {
 }
 
 /** The Fabric identity a role acts with: members act through their club's staff identity, within what the API allows them. */
-const fabricRoleOf: Readonly<Record<ApiRole, 'admin' | 'staff' | 'auditor'>> = {
+export const fabricRoleOf: Readonly<Record<ApiRole, 'admin' | 'staff' | 'auditor'>> = {
     admin: 'admin',
     staff: 'staff',
     auditor: 'auditor',

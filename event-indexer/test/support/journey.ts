@@ -294,7 +294,7 @@ interface KeyWriteCall {
 }
 
 /** The last write of each key, sorted by key within each scope, as Fabric's read-write set builder keeps them. */
-function writesOf(stub: Stub): { publicWrites: WriteSpec[]; privateWrites: PrivateWriteSpec[] } {
+export function writesOf(stub: Stub): { publicWrites: WriteSpec[]; privateWrites: PrivateWriteSpec[] } {
     const calls: KeyWriteCall[] = [
         ...stub.putState.getCalls().map((call) => ({ call, scope: '', key: call.args[0], value: call.args[1] })),
         ...stub.deleteState.getCalls().map((call) => ({ call, scope: '', key: call.args[0] })),

@@ -11,11 +11,12 @@ import { parseBlock } from '../../../event-indexer/src/blocks/parse-block.js';
 import { OutboxPublisher, ensureNotificationStream } from '../../../event-indexer/src/outbox/publisher.js';
 import { applyBlock } from '../../../event-indexer/src/store/block-writer.js';
 import { type BlockTransactionSpec, type BuiltBlock, type TransactionSpec, buildBlock } from '../../../event-indexer/test/support/block-builder.js';
-import type { ApiRole, Caller } from '../../src/caller.js';
+import type { Caller } from '../../src/caller.js';
 import type { CommittedTransaction, Ledger, LedgerCall } from '../../src/ledger.js';
+import { fabricRoleOf } from '../../src/fabric-ledger.js';
 import { toApiError } from '../../src/ledger-errors.js';
-import { BuiltChaincode, type Simulation } from './built-chaincode.js';
-import { readWriteSetOf } from './read-write-set.js';
+import { writesOf } from '../../../event-indexer/test/support/journey.js';
+import { BuiltChaincode, type Simulation, type SimulationStub } from './built-chaincode.js';
 
 export interface InProcessLedgerOptions {
     /** The one channel this ledger is. */
@@ -27,9 +28,6 @@ export interface InProcessLedgerOptions {
     /** The chaincode's name in blocks, as the indexers select it; `reciprocal` by default. */
     readonly chaincodeName?: string;
 }
-
-/** As FabricLedger signs: members act through their club's staff identity. */
-const fabricRoleOf: Readonly<Record<ApiRole, 'admin' | 'staff' | 'auditor'>> = { admin: 'admin', staff: 'staff', auditor: 'auditor', member: 'staff' };
 
 /** Transactions are a second apart on the ledger's clock, from the FakeLedger's start (2026-03-02T10:00Z). */
 const SECONDS_BETWEEN_TRANSACTIONS = 1;
@@ -129,7 +127,7 @@ export class InProcessLedger implements Ledger, LedgerReader {
             chaincode: this.#chaincodeName,
             function: call.transaction,
             args: call.args,
-            ...readWriteSetOf(simulation.stub),
+            ...blockWritesOf(simulation.stub),
             ...(event === undefined ? {} : { event: { name: event[0], payload: event[1] } }),
         });
         return { result: Buffer.from(payload ?? []).toString('utf8'), transactionId: simulation.txId, blockNumber };
@@ -188,4 +186,10 @@ function deliveredTo(transaction: BlockTransactionSpec, club: string): BlockTran
 function nodeRefusal(code: GrpcStatus, message: string, mspId: string, nodeMessage: string) {
     const cause: ServiceError = Object.assign(new Error(`${code} ${GrpcStatus[code]}: ${message}`), { code, details: message, metadata: new Metadata() });
     return { code, message, cause, details: [{ address: `in-process peer of ${mspId}`, mspId, message: nodeMessage }] };
+}
+
+/** What a simulated transaction wrote, as its block carries it. */
+function blockWritesOf(stub: SimulationStub): Pick<TransactionSpec, 'writes' | 'privateWrites'> {
+    const { publicWrites, privateWrites } = writesOf(stub);
+    return { writes: publicWrites, privateWrites };
 }
