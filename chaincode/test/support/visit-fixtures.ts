@@ -1,3 +1,4 @@
+import { agreementTerms } from './agreement-fixtures';
 import { createHash } from 'node:crypto';
 import type { Agreement, AgreementTerms } from '../../src/model/agreement';
 import type { MemberBar } from '../../src/model/bar';
@@ -40,21 +41,12 @@ export function memberRecord(memberNumber: string, overrides: Partial<Member> = 
 
 /** Terms that admit the default check-in on any day of 2026 and 2027 outside July. */
 export function termsOf(overrides: Partial<AgreementTerms> = {}): AgreementTerms {
-    return {
-        validFrom: '2026-01-01',
+    return agreementTerms({
         validUntil: '2027-12-31',
-        visitsPerMemberPerMonth: 4,
         visitsPerMemberPerYear: 12,
-        nightsPerStay: 3,
-        guestsPerVisit: 2,
-        allowedWeekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'],
         blackoutDates: [{ from: '2026-07-01', until: '2026-07-31', reason: 'Regatta' }],
-        facilities: ['DINING', 'ACCOMMODATION', 'FITNESS'],
-        eligibleMembershipTypes: ['REGULAR', 'VIP'],
-        letterOfIntroductionRequired: false,
-        feePerVisit: { amountMinor: 2500, currency: 'EUR' },
         ...overrides,
-    };
+    });
 }
 
 export function agreementRecord(proposer: string, counterparty: string, overrides: Partial<Agreement> = {}): Agreement {

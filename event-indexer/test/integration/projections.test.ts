@@ -19,6 +19,7 @@ import type { PrivateKeyWrite } from '../../src/blocks/parsed-block.js';
 import { quoteIdentifier } from '../../src/store/database.js';
 import { type ChangeOrigin, projectEvent, projectPersonalData } from '../../src/store/projections.js';
 import { type TestDatabase, freshDatabase, postgresUrl } from '../support/database.js';
+import { READ_MODEL_TABLES, type ReadModelTable } from '../support/journey.js';
 
 const contracts = {
     clubs: new ClubContract(),
@@ -187,20 +188,8 @@ async function buildJourney() {
 
 type Journeyed = Awaited<ReturnType<typeof buildJourney>>;
 
-/** The read model's tables and the chaincode object type each row's entity is stored under. */
-const tables = {
-    clubs: 'club',
-    members: 'member',
-    agreements: 'agreement',
-    bars: 'bar',
-    introductions: 'introduction',
-    visits: 'visit',
-    visit_usage: 'usage',
-    proposals: 'proposal',
-    votes: 'vote',
-    consortium_rules: 'rules',
-} as const;
-type Table = keyof typeof tables;
+const tables = READ_MODEL_TABLES;
+type Table = ReadModelTable;
 
 /** The ledger key attributes of a row's entity, as the chaincode's Keys build them. */
 const ledgerKeyOf: Record<Table, (data: Record<string, string>) => string[]> = {

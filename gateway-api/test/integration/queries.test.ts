@@ -1,4 +1,5 @@
 import type { Agreement } from '@reciprocal-clubs/chaincode/model';
+import { agreementTerms } from '../../../chaincode/test/support/agreement-fixtures.js';
 import { expect } from 'chai';
 import pg from 'pg';
 import { quoteIdentifier } from '../../../event-indexer/src/store/database.js';
@@ -358,20 +359,8 @@ describe('read-side queries over the read model', function () {
                 counterparty: ALPINE,
                 status: 'ACTIVE',
                 version: alpine.version,
-                terms: {
-                    validFrom: '2026-01-01',
-                    validUntil: '2026-12-31',
-                    visitsPerMemberPerMonth: 4,
-                    visitsPerMemberPerYear: 24,
-                    nightsPerStay: 3,
-                    guestsPerVisit: 2,
-                    allowedWeekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'],
-                    blackoutDates: [{ from: '2026-12-24', until: '2026-12-26', reason: 'Christmas' }],
-                    facilities: ['DINING', 'ACCOMMODATION', 'FITNESS'],
-                    eligibleMembershipTypes: ['REGULAR', 'VIP'],
-                    letterOfIntroductionRequired: false,
-                    feePerVisit: { amountMinor: 2500, currency: 'EUR' },
-                },
+                // The fixture's Harbour–Alpine agreement runs on the default terms.
+                terms: agreementTerms(),
                 pendingAmendment: null,
                 created: { club: HARBOUR },
                 updated: { club: ALPINE },
