@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import type { Agreement, Introduction, LedgerEvent, Member, Proposal, Visit } from '@reciprocal-clubs/chaincode/model';
-import pg from 'pg';
 import { AgreementContract } from '../../../chaincode/src/agreements/agreement-contract.js';
 import { BarContract } from '../../../chaincode/src/bars/bar-contract.js';
 import { ClubContract } from '../../../chaincode/src/clubs/club-contract.js';
@@ -17,7 +15,6 @@ import { FakeLedger, type Submitter } from '../../../chaincode/test/support/ledg
 import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
 import { parseBlock } from '../../../event-indexer/src/blocks/parse-block.js';
 import { applyBlock } from '../../../event-indexer/src/store/block-writer.js';
-import { quoteIdentifier } from '../../../event-indexer/src/store/database.js';
 import {
     type ChainBlockSpec,
     type ValidationCodeName,
@@ -25,8 +22,9 @@ import {
     buildChain,
     ledgerEventTransaction,
 } from '../../../event-indexer/test/support/block-builder.js';
-import { type TestDatabase, freshDatabase, postgresUrl } from '../../../event-indexer/test/support/database.js';
+import { type TestDatabase, freshDatabase } from '../../../event-indexer/test/support/database.js';
 import { ReadModel } from '../../src/read-model.js';
+import { type ReadingRole, readingRole } from './reading-role.js';
 
 export { ALPINE, HARBOUR, METRO };
 export const CHANNEL = 'atlantic';
@@ -296,16 +294,6 @@ export interface ReadModelFixture {
     close(): Promise<void>;
 }
 
-async function asSuperuser(work: (client: pg.Client) => Promise<void>): Promise<void> {
-    const client = new pg.Client({ connectionString: postgresUrl() });
-    await client.connect();
-    try {
-        await work(client);
-    } finally {
-        await client.end();
-    }
-}
-
 /**
  * A genuine read model: the journey's blocks indexed by the event-indexer's block writer, one migrated schema
  * per club. The API reads it as a login role that may only SELECT, as in production: row-level security
@@ -314,12 +302,10 @@ async function asSuperuser(work: (client: pg.Client) => Promise<void>): Promise<
 export async function readModelFixture(): Promise<ReadModelFixture> {
     const { journey, ...facts } = await buildJourney();
     const databases = new Map<string, TestDatabase>();
-    const reader = `rcn_test_api_${randomBytes(4).toString('hex')}`;
+    let reader: ReadingRole | undefined;
     const dropAll = async () => {
         await Promise.all([...databases.values()].map((database) => database.drop()));
-        await asSuperuser(async (client) => {
-            await client.query(`DROP ROLE IF EXISTS ${quoteIdentifier(reader)}`);
-        });
+        await reader?.drop();
     };
     try {
         for (const club of [HARBOUR, ALPINE, METRO]) {
@@ -330,22 +316,13 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
                 await applyBlock(database.pool, block, { chaincodeName: CHAINCODE, ownClub: club });
             }
         }
-        await asSuperuser(async (client) => {
-            await client.query(`CREATE ROLE ${quoteIdentifier(reader)} LOGIN`);
-            for (const database of databases.values()) {
-                const schema = quoteIdentifier(database.options.schema);
-                await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${quoteIdentifier(reader)}`);
-                await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${quoteIdentifier(reader)}`);
-            }
-        });
+        reader = await readingRole([...databases.values()].map((database) => database.options.schema));
     } catch (error) {
         await dropAll();
         throw error;
     }
     const schemas = Object.fromEntries([...databases].map(([club, database]) => [club, database.options.schema]));
-    const connection = new URL(postgresUrl());
-    connection.username = reader;
-    const readModel = new ReadModel({ connectionString: connection.toString(), schemas, maxConnections: 2 });
+    const readModel = new ReadModel({ connectionString: reader.url, schemas, maxConnections: 2 });
     return {
         readModel,
         schemas,
