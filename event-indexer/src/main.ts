@@ -3,13 +3,11 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { type IndexerConfig, loadConfig } from './config.js';
 import { startIndexer } from './indexer/indexer.js';
-import { verifyIndexIntegrity } from './integrity.js';
-import type { BlockSource } from './source/block-source.js';
-import { GatewayBlockSource } from './source/block-source.js';
+import { type LedgerReader, verifyIndexIntegrity } from './integrity.js';
+import { type BlockSource, GatewayBlockSource } from './source/block-source.js';
 import { FileBlockSource } from './source/file-block-source.js';
 import { connectToPeer } from './source/gateway-connection.js';
 import { FileLedgerReader, PeerLedgerReader } from './source/ledger-readers.js';
-import type { LedgerReader } from './integrity.js';
 import { openPool } from './store/database.js';
 
 const usage = `usage: rcn-indexer [run]                 index every channel of INDEXER_CLUB until stopped
