@@ -1,33 +1,41 @@
 #!/usr/bin/env bash
-# The local Reciprocal Clubs Network: ./test-network.sh up | down [--clean] | status | logs <component>
+# The local Reciprocal Clubs Network: ./test-network.sh up | down [--clean] | status | deploy | stop <c> | logs <c>
 # Everything it starts listens on 127.0.0.1 and keeps its state under .network/ (see README.md).
 set -euo pipefail
 source "$(dirname "$0")/scripts/network/common.sh"
-source "$ROOT_DIR/scripts/network/binaries.sh"
-source "$ROOT_DIR/scripts/network/ca.sh"
-source "$ROOT_DIR/scripts/network/services.sh"
-source "$ROOT_DIR/scripts/network/profile.sh"
+for concern in binaries ca services orderer peers channels chaincode gateways profile; do
+    source "$ROOT_DIR/scripts/network/$concern.sh"
+done
 
 COMPONENTS=()
-for club in "${CLUBS[@]}"; do COMPONENTS+=("ca-$club"); done
-COMPONENTS+=(postgres nats)
+for org in "${ORGS[@]}"; do COMPONENTS+=("ca-$org"); done
+COMPONENTS+=(postgres nats orderer)
+for club in "${CLUBS[@]}"; do COMPONENTS+=("peer-$club" "chaincode-$club" "gateway-$club"); done
 
 usage() {
     cat <<USAGE
 usage: ./test-network.sh <command>
-  up               install what is missing, start every component, enrol identities, write .network/network.json
+  up               install and build what is missing, start every component, create the channels, deploy the
+                   chaincode, write .network/network.json
   down [--clean]   stop every component started here; --clean also deletes all state (.network/)
-  status           every component with PID, port and health; non-zero exit when one is unhealthy
+  status           every component with PID, port and health, every channel's height on each peer; non-zero
+                   exit when anything is unhealthy
+  deploy           rebuild the chaincode, commit it at the next sequence on every channel, restart its servers
   stop <component> stop one component (up starts it again); for testing outages
   logs <component> the log of one component: ${COMPONENTS[*]}
 USAGE
 }
 
-component_port() {
+# Every port a component listens on, its main one first.
+component_ports() {
     case $1 in
-    ca-*) ca_port "${1#ca-}" ;;
+    ca-*) echo "$(ca_port "${1#ca-}") $(ca_operations_port "${1#ca-}")" ;;
     postgres) echo "$POSTGRES_PORT" ;;
-    nats) echo "$NATS_PORT" ;;
+    nats) echo "$NATS_PORT $NATS_MONITOR_PORT" ;;
+    orderer) echo "$(orderer_port) $(orderer_operations_port)" ;;
+    peer-*) echo "$(peer_port "${1#peer-}") $(peer_chaincode_port "${1#peer-}") $(peer_operations_port "${1#peer-}")" ;;
+    chaincode-*) chaincode_server_port "${1#chaincode-}" ;;
+    gateway-*) echo "$(gateway_port "${1#gateway-}") $(gateway_operations_port "${1#gateway-}")" ;;
     esac
 }
 
@@ -36,6 +44,10 @@ component_healthy() {
     ca-*) ca_healthy "${1#ca-}" ;;
     postgres) postgres_healthy ;;
     nats) nats_healthy ;;
+    orderer) orderer_healthy ;;
+    peer-*) peer_healthy "${1#peer-}" ;;
+    chaincode-*) chaincode_server_healthy "${1#chaincode-}" ;;
+    gateway-*) gateway_healthy "${1#gateway-}" ;;
     esac
 }
 
@@ -52,28 +64,34 @@ cmd_up() {
     fi
     local started=$SECONDS ports=()
     for component in "${COMPONENTS[@]}"; do
-        is_running "$component" || ports+=("$(component_port "$component")")
+        # shellcheck disable=SC2207 # ports are numbers
+        is_running "$component" || ports+=($(component_ports "$component"))
     done
-    for club in "${CLUBS[@]}"; do
-        is_running "ca-$club" || ports+=("$(ca_operations_port "$club")")
-    done
-    is_running nats || ports+=("$NATS_MONITOR_PORT")
     require_free_ports "${ports[@]}"
-    mkdir -p "$STATE_DIR"
+    mkdir -p "$STATE_DIR" "$LOG_DIR"
     ensure_service_packages
+    bash "$ROOT_DIR/scripts/install-node-deps.sh" >>"$(log_file build)" 2>&1 || fail_with_log build "npm ci failed"
+    ensure_fabric
     ensure_fabric_ca
+    build_chaincode
+    build_gateway_service
     start_cas
     start_postgres
     start_nats
+    start_orderer
+    start_peers
+    create_channels
+    deploy_chaincode
+    start_gateways
     write_network_profile
     log "up in $((SECONDS - started))s; connection settings in $NETWORK_PROFILE"
-    cat <<NOTICE
-Not started: the Fabric orderer, peers, channels and chaincode. Fabric v3's peer and orderer cannot be
-built from the Go module proxy on this machine (see README.md, "What is real today").
-NOTICE
 }
 
 cmd_down() {
+    stop_gateways
+    stop_chaincode_servers
+    stop_peers
+    stop_process orderer
     stop_services
     stop_cas
     if [ "${1:-}" = "--clean" ]; then
@@ -84,9 +102,9 @@ cmd_down() {
     fi
 }
 
-cmd_status() {
+components_status() {
     local unhealthy=0
-    printf '%-14s %-8s %-7s %s\n' COMPONENT PID PORT HEALTH
+    printf '%-18s %-8s %-18s %s\n' COMPONENT PID PORTS HEALTH
     for component in "${COMPONENTS[@]}"; do
         local pid=- health=stopped
         if is_running "$component"; then
@@ -94,18 +112,68 @@ cmd_status() {
             if component_healthy "$component"; then health=healthy; else health=unhealthy; fi
         fi
         [ "$health" = healthy ] || unhealthy=1
-        printf '%-14s %-8s %-7s %s\n' "$component" "$pid" "$(component_port "$component")" "$health"
+        printf '%-18s %-8s %-18s %s\n' "$component" "$pid" "$(component_ports "$component" | tr ' ' ,)" "$health"
     done
     return $unhealthy
 }
 
+# Each channel's height and newest block hash on each member peer; the peers must agree on the hash of
+# every block they both have, checked at the lowest height among them.
+channels_status() {
+    local unhealthy=0
+    printf '\n%-10s %-10s %-7s %s\n' CHANNEL PEER HEIGHT "NEWEST BLOCK HASH"
+    for channel in "${CHANNELS[@]}"; do
+        local clubs=(${CHANNEL_CLUBS[$channel]}) lowest="" hashes=()
+        for club in "${clubs[@]}"; do
+            local info height=- hash=unreachable
+            info=$(is_running "peer-$club" && channel_info "$channel" "$club" || true)
+            if [ -n "$info" ]; then
+                height=$(node -e 'console.log(JSON.parse(process.argv[1]).height)' "$info")
+                hash=$(node -e 'console.log(JSON.parse(process.argv[1]).currentBlockHash)' "$info")
+                if [ -z "$lowest" ] || [ "$height" -lt "$lowest" ]; then lowest=$height; fi
+            else
+                unhealthy=1
+            fi
+            printf '%-10s %-10s %-7s %s\n' "$channel" "$club" "$height" "$hash"
+        done
+        [ -n "$lowest" ] || continue
+        for club in "${clubs[@]}"; do
+            is_running "peer-$club" && hashes+=("$(block_hash "$channel" "$club" $((lowest - 1)))")
+        done
+        if [ "$(printf '%s\n' "${hashes[@]}" | sort -u | wc -l)" -ne 1 ]; then
+            printf '%-10s peers disagree on block %s\n' "$channel" $((lowest - 1))
+            unhealthy=1
+        else
+            printf '%-10s peers agree on block %s\n' "$channel" $((lowest - 1))
+        fi
+    done
+    return $unhealthy
+}
+
+cmd_status() {
+    local unhealthy=0
+    components_status || unhealthy=1
+    ensure_fabric
+    channels_status || unhealthy=1
+    return $unhealthy
+}
+
+cmd_deploy() {
+    all_running || fail "the network is not up (./test-network.sh up)"
+    redeploy_chaincode
+    log "chaincode $CHAINCODE_NAME v$(chaincode_version) deployed on ${CHANNELS[*]}"
+}
+
 cmd_stop() {
-    case ${1:-} in
+    local component=${1:-}
+    case $component in
     postgres) stop_postgres ;;
-    nats | ca-*) stop_process "$1" ;;
-    *) fail "no component '${1:-}'; components: ${COMPONENTS[*]}" ;;
+    *)
+        [[ " ${COMPONENTS[*]} " == *" $component "* ]] || fail "no component '$component'; components: ${COMPONENTS[*]}"
+        stop_process "$component"
+        ;;
     esac
-    log "stopped $1"
+    log "stopped $component"
 }
 
 cmd_logs() {
@@ -118,6 +186,7 @@ case ${1:-} in
 up) cmd_up ;;
 down) cmd_down "${2:-}" ;;
 status) cmd_status ;;
+deploy) cmd_deploy ;;
 stop) cmd_stop "${2:-}" ;;
 logs) cmd_logs "${2:-}" ;;
 *)

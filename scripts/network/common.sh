@@ -8,19 +8,31 @@ LOG_DIR="$STATE_DIR/logs"
 ORGS_DIR="$STATE_DIR/organizations"
 CACHE_ROOT="${XDG_CACHE_HOME:-$HOME/.cache}/reciprocal-clubs"
 
+FABRIC_VERSION=2.1.1
 FABRIC_CA_VERSION=1.5.21
 
-# Clubs: key, MSP ID, display name, member prefix. One peer and one Fabric CA each.
+# Organizations: key, MSP ID, display name. Each has its own Fabric CA; each club has one peer.
+ORDERER_ORG=orderer
 CLUBS=(harbour alpine metro)
-declare -A CLUB_MSP=([harbour]=HarbourMSP [alpine]=AlpineMSP [metro]=MetroMSP)
-declare -A CLUB_NAME=([harbour]="Harbour Club" [alpine]="Alpine Club" [metro]="Metro Club")
-# Port blocks: 17<n>5x for club n (1 Harbour, 2 Alpine, 3 Metro).
-declare -A CLUB_PORT_BASE=([harbour]=17150 [alpine]=17250 [metro]=17350)
+ORGS=("$ORDERER_ORG" "${CLUBS[@]}")
+declare -A ORG_MSP=([orderer]=OrdererMSP [harbour]=HarbourMSP [alpine]=AlpineMSP [metro]=MetroMSP)
+declare -A ORG_NAME=([orderer]="Orderer Org" [harbour]="Harbour Club" [alpine]="Alpine Club" [metro]="Metro Club")
+# Port blocks: 170x for the orderer org, 17<n>5x for club n (1 Harbour, 2 Alpine, 3 Metro).
+declare -A ORG_PORT_BASE=([orderer]=17050 [harbour]=17150 [alpine]=17250 [metro]=17350)
 CHANNELS=(atlantic alps)
 declare -A CHANNEL_CLUBS=([atlantic]="harbour alpine metro" [alps]="alpine metro")
+CHAINCODE_NAME=reciprocal
 
-ca_port() { echo $((CLUB_PORT_BASE[$1] + 4)); }
-ca_operations_port() { echo $((CLUB_PORT_BASE[$1] + 5)); }
+orderer_port() { echo $((ORG_PORT_BASE[$ORDERER_ORG])); }
+orderer_operations_port() { echo $((ORG_PORT_BASE[$ORDERER_ORG] + 3)); }
+peer_port() { echo $((ORG_PORT_BASE[$1] + 1)); }
+peer_chaincode_port() { echo $((ORG_PORT_BASE[$1] + 2)); }
+peer_operations_port() { echo $((ORG_PORT_BASE[$1] + 3)); }
+ca_port() { echo $((ORG_PORT_BASE[$1] + 4)); }
+ca_operations_port() { echo $((ORG_PORT_BASE[$1] + 5)); }
+chaincode_server_port() { echo $((ORG_PORT_BASE[$1] + 6)); }
+gateway_port() { echo $((ORG_PORT_BASE[$1] + 7)); }
+gateway_operations_port() { echo $((ORG_PORT_BASE[$1] + 8)); }
 POSTGRES_PORT=17432
 NATS_PORT=17422
 NATS_MONITOR_PORT=17822
@@ -91,6 +103,17 @@ wait_until() {
         sleep 0.2
     done
     fail_with_log "$name" "not healthy after ${seconds}s"
+}
+
+# Runs a command until it succeeds, at most `tries` times, half a second apart.
+retry() {
+    local tries=$1
+    shift
+    for _ in $(seq 2 "$tries"); do
+        "$@" && return
+        sleep 0.5
+    done
+    "$@"
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

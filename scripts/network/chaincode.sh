@@ -1,0 +1,126 @@
+# The project's chaincode as a service: one ccaas package per club (its connection.json names the club's
+# own chaincode server), installed on the club's peer, approved by each club and committed on every
+# channel with the channel's MAJORITY policy; the servers are started here with their package IDs.
+# Sourced by test-network.sh.
+# shellcheck shell=bash
+
+CHAINCODE_DIR="$STATE_DIR/chaincode"
+CHAINCODE_VERSION_FILE="$CHAINCODE_DIR/version"
+
+chaincode_tls_dir() { echo "$ORGS_DIR/$1/chaincode/tls"; }
+chaincode_package() { echo "$CHAINCODE_DIR/$1/$CHAINCODE_NAME-v$(chaincode_version).tar.gz"; }
+chaincode_version() { cat "$CHAINCODE_VERSION_FILE" 2>/dev/null || echo 1; }
+
+build_chaincode() {
+    log "building the chaincode (tsc)"
+    (cd "$ROOT_DIR" && npx --no-install tsc --build chaincode) >>"$(log_file build)" 2>&1 ||
+        fail_with_log build "building the chaincode failed"
+}
+
+# A deterministic tar.gz (fixed owner, order and time), so the same content always has the same package ID.
+deterministic_tar() {
+    local out=$1 dir=$2
+    shift 2
+    tar -C "$dir" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf - "$@" | gzip -n >"$out"
+}
+
+write_chaincode_package() {
+    local club=$1 package work
+    package=$(chaincode_package "$club")
+    [ -f "$package" ] && return
+    work=$(mktemp -d)
+    node -e '
+const fs = require("fs");
+const [address, rootCertPath, out] = process.argv.slice(1);
+fs.writeFileSync(out, JSON.stringify({ address, dial_timeout: "10s", tls_required: true,
+    client_auth_required: false, root_cert: fs.readFileSync(rootCertPath, "utf8") }));
+' "127.0.0.1:$(chaincode_server_port "$club")" "$(chaincode_tls_dir "$club")/ca.crt" "$work/connection.json"
+    echo "{\"type\":\"ccaas\",\"label\":\"${CHAINCODE_NAME}_v$(chaincode_version)\"}" >"$work/metadata.json"
+    deterministic_tar "$work/code.tar.gz" "$work" connection.json
+    mkdir -p "$(dirname "$package")"
+    deterministic_tar "$package" "$work" metadata.json code.tar.gz
+    rm -rf "$work"
+}
+
+# Fabric's package ID: the label and the SHA-256 of the package file (2.1 has no calculatepackageid).
+package_id() { echo "${CHAINCODE_NAME}_v$(chaincode_version):$(sha256sum "$(chaincode_package "$1")" | cut -d' ' -f1)"; }
+
+install_chaincode() {
+    local club=$1 id
+    id=$(package_id "$club")
+    peer_admin "$club" lifecycle chaincode queryinstalled
+    grep -q "Package ID: $id," "$(log_file "cli-$club")" && return
+    peer_admin "$club" lifecycle chaincode install "$(chaincode_package "$club")" ||
+        fail_with_log "cli-$club" "installing the chaincode on peer-$club failed"
+}
+
+# A field of the chaincode definition committed on a channel (`fallback` when none is).
+committed_definition() {
+    local channel=$1 club=$2 field=$3 fallback=$4 definition
+    # shellcheck disable=SC2046 # one word per variable
+    definition=$(env $(peer_environment "$club" "$ORGS_DIR/$club/users/orgadmin/msp") "$FABRIC_BIN_DIR/peer" lifecycle \
+        chaincode querycommitted -C "$channel" -n "$CHAINCODE_NAME" -O json 2>/dev/null) || definition=""
+    node -e 'const [json, field, fallback] = process.argv.slice(1); console.log(json ? JSON.parse(json)[field] : fallback)' \
+        "$definition" "$field" "$fallback"
+}
+
+# Approves and commits the current version on a channel at the next sequence, unless it is committed. No
+# policy is named, so the chaincode takes the channel's /Channel/Application/Endorsement: MAJORITY.
+commit_chaincode() {
+    local channel=$1 clubs=(${CHANNEL_CLUBS[$1]}) version sequence
+    version=$(chaincode_version)
+    [ "$(committed_definition "$channel" "${clubs[0]}" version "")" = "$version" ] && return
+    sequence=$(($(committed_definition "$channel" "${clubs[0]}" sequence 0) + 1))
+    local peers=()
+    for club in "${clubs[@]}"; do
+        peer_admin_to_orderer "$club" lifecycle chaincode approveformyorg -C "$channel" -n "$CHAINCODE_NAME" \
+            --version "$version" --sequence "$sequence" --package-id "$(package_id "$club")" --waitForEvent ||
+            fail_with_log "cli-$club" "approving the chaincode for ${ORG_MSP[$club]} on $channel failed"
+        peers+=(--peerAddresses "$(peer_endpoint "$club")" --tlsRootCertFiles "$(peer_tls_root "$club")")
+    done
+    peer_admin_to_orderer "${clubs[0]}" lifecycle chaincode commit -C "$channel" -n "$CHAINCODE_NAME" \
+        --version "$version" --sequence "$sequence" "${peers[@]}" --waitForEvent || fail_with_log "cli-${clubs[0]}" "committing the chaincode on $channel failed"
+    log "chaincode $CHAINCODE_NAME v$version committed on $channel (sequence $sequence)"
+}
+
+chaincode_server_healthy() { port_in_use "$(chaincode_server_port "$1")"; }
+
+start_chaincode_server() {
+    local club=$1 tls
+    tls=$(chaincode_tls_dir "$club")
+    CORE_CHAINCODE_LOGGING_LEVEL=${CORE_CHAINCODE_LOGGING_LEVEL:-warning} \
+        start_process "chaincode-$club" "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
+        --chaincode-address "127.0.0.1:$(chaincode_server_port "$club")" --chaincode-id "$(package_id "$club")" \
+        --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
+        --module-path "$ROOT_DIR/chaincode"
+}
+
+start_chaincode_servers() {
+    for club in "${CLUBS[@]}"; do start_chaincode_server "$club"; done
+    for club in "${CLUBS[@]}"; do
+        wait_until "chaincode-$club" 30 chaincode_server_healthy "$club"
+    done
+}
+
+stop_chaincode_servers() {
+    for club in "${CLUBS[@]}"; do stop_process "chaincode-$club"; done
+}
+
+# Packages, installs and commits the current version everywhere, and starts the servers.
+deploy_chaincode() {
+    for club in "${CLUBS[@]}"; do
+        write_chaincode_package "$club"
+        install_chaincode "$club"
+    done
+    start_chaincode_servers
+    for channel in "${CHANNELS[@]}"; do commit_chaincode "$channel"; done
+}
+
+# A new version: rebuilt, packaged with the next label, committed at the next sequence on every channel,
+# and the servers restarted with the new package IDs.
+redeploy_chaincode() {
+    build_chaincode
+    echo $(($(chaincode_version) + 1)) >"$CHAINCODE_VERSION_FILE"
+    stop_chaincode_servers
+    deploy_chaincode
+}
