@@ -8,7 +8,8 @@ const NetworkProfile = z.object({
         z.object({
             key: z.string(),
             identities: z.record(z.string(), z.object({ certPath: z.string(), keyPath: z.string() })),
-            peer: z.object({ endpoint: z.string(), hostAlias: z.string().optional(), tlsRootCertPath: z.string() }).optional(),
+            /** The club's gateway endpoint: our Gateway service beside a 2.1 peer, or a Fabric >= 2.4 peer itself. */
+            gateway: z.object({ endpoint: z.string(), hostAlias: z.string().optional(), tlsRootCertPath: z.string() }).optional(),
         }),
     ),
     channels: z.record(z.string(), z.array(z.string())),
@@ -42,9 +43,9 @@ const Environment = z.object({
     INDEXER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(17460),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     INDEXER_BLOCKS_DIR: z.string().optional(),
-    PEER_ENDPOINT: z.string().optional(),
-    PEER_HOST_ALIAS: z.string().optional(),
-    PEER_TLS_ROOT_CERT: z.string().optional(),
+    GATEWAY_ENDPOINT: z.string().optional(),
+    GATEWAY_HOST_ALIAS: z.string().optional(),
+    GATEWAY_TLS_ROOT_CERT: z.string().optional(),
     INDEXER_CERT: z.string().optional(),
     INDEXER_KEY: z.string().optional(),
 });
@@ -85,12 +86,12 @@ function sourceOf(vars: z.infer<typeof Environment>, club: NetworkProfile['clubs
     if (vars.INDEXER_BLOCKS_DIR !== undefined) {
         return { kind: 'files', dir: vars.INDEXER_BLOCKS_DIR };
     }
-    const hostAlias = vars.PEER_HOST_ALIAS ?? club?.peer?.hostAlias;
+    const hostAlias = vars.GATEWAY_HOST_ALIAS ?? club?.gateway?.hostAlias;
     return {
         kind: 'peer',
-        endpoint: required(vars.PEER_ENDPOINT ?? club?.peer?.endpoint, 'PEER_ENDPOINT'),
+        endpoint: required(vars.GATEWAY_ENDPOINT ?? club?.gateway?.endpoint, 'GATEWAY_ENDPOINT'),
         ...(hostAlias === undefined ? {} : { hostAlias }),
-        tlsRootCertPath: required(vars.PEER_TLS_ROOT_CERT ?? club?.peer?.tlsRootCertPath, 'PEER_TLS_ROOT_CERT'),
+        tlsRootCertPath: required(vars.GATEWAY_TLS_ROOT_CERT ?? club?.gateway?.tlsRootCertPath, 'GATEWAY_TLS_ROOT_CERT'),
         // Reading blocks needs no more than the club's auditor identity.
         certPath: required(vars.INDEXER_CERT ?? club?.identities.auditor?.certPath, 'INDEXER_CERT'),
         keyPath: required(vars.INDEXER_KEY ?? club?.identities.auditor?.keyPath, 'INDEXER_KEY'),

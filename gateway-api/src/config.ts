@@ -18,7 +18,8 @@ const NetworkProfile = z.object({
                 staff: z.object({ certPath: z.string(), keyPath: z.string() }),
                 auditor: z.object({ certPath: z.string(), keyPath: z.string() }),
             }),
-            peer: z.object({ endpoint: z.string(), hostAlias: z.string().optional(), tlsRootCertPath: z.string() }).optional(),
+            /** The club's gateway endpoint: our Gateway service beside a 2.1 peer, or a Fabric >= 2.4 peer itself. */
+            gateway: z.object({ endpoint: z.string(), hostAlias: z.string().optional(), tlsRootCertPath: z.string() }).optional(),
         }),
     ),
     postgres: z.object({ host: z.string(), port: z.number(), user: z.string(), database: z.string() }),
@@ -82,7 +83,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
         passKeysDir: vars.PASS_KEYS_DIR,
         chaincodeName: vars.CHAINCODE_NAME,
         ledgerAccess: Object.fromEntries(
-            clubs.flatMap(([mspId, club]) => (club.peer === undefined ? [] : [[mspId, { peer: club.peer, identities: club.identities }]])),
+            clubs.flatMap(([mspId, club]) => (club.gateway === undefined ? [] : [[mspId, { gateway: club.gateway, identities: club.identities }]])),
         ),
         graphiql: vars.GRAPHIQL,
         logLevel: vars.LOG_LEVEL,

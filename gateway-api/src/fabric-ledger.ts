@@ -9,7 +9,7 @@ import { isReadConflict, toApiError } from './ledger-errors.js';
 
 /** A club's peer, and the identities its CA enrolled for the API (one per `club.role`). */
 export interface ClubLedgerAccess {
-    readonly peer: Omit<PeerConnectionOptions, 'mspId' | 'certPath' | 'keyPath'>;
+    readonly gateway: Omit<PeerConnectionOptions, 'mspId' | 'certPath' | 'keyPath'>;
     readonly identities: Readonly<Record<'admin' | 'staff' | 'auditor', { readonly certPath: string; readonly keyPath: string }>>;
 }
 
@@ -112,7 +112,7 @@ export class FabricLedger implements Ledger {
         const key = `${club}/${role}`;
         let connection = this.#connections.get(key);
         if (connection === undefined) {
-            connection = connectToPeer({ mspId: club, ...access.peer, ...access.identities[role] });
+            connection = connectToPeer({ mspId: club, ...access.gateway, ...access.identities[role] });
             connection.catch(() => this.#connections.delete(key));
             this.#connections.set(key, connection);
         }

@@ -48,7 +48,7 @@ async function start(config: ApiConfig): Promise<void> {
             if (access === undefined) {
                 throw new Error(`no peer configured for ${club}`);
             }
-            const peer = await connectToPeer({ mspId: club, ...access.peer, ...access.identities.auditor });
+            const peer = await connectToPeer({ mspId: club, ...access.gateway, ...access.identities.auditor });
             try {
                 return await verifyIndexIntegrity(readModel.poolOf(club), new PeerLedgerReader(peer.gateway), channel);
             } finally {

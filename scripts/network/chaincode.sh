@@ -85,12 +85,17 @@ commit_chaincode() {
 
 chaincode_server_healthy() { port_in_use "$(chaincode_server_port "$1")"; }
 
+# The peer only accepts a server that registers with the package ID it installed: a server left running
+# with another ID (an earlier version) is replaced.
 start_chaincode_server() {
-    local club=$1 tls
+    local club=$1 tls id id_file="$CHAINCODE_DIR/$1/running-package-id"
     tls=$(chaincode_tls_dir "$club")
+    id=$(package_id "$club")
+    [ "$(cat "$id_file" 2>/dev/null)" = "$id" ] || stop_process "chaincode-$club"
+    echo "$id" >"$id_file"
     CORE_CHAINCODE_LOGGING_LEVEL=${CORE_CHAINCODE_LOGGING_LEVEL:-warning} \
         start_process "chaincode-$club" "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
-        --chaincode-address "127.0.0.1:$(chaincode_server_port "$club")" --chaincode-id "$(package_id "$club")" \
+        --chaincode-address "127.0.0.1:$(chaincode_server_port "$club")" --chaincode-id "$id" \
         --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \
         --module-path "$ROOT_DIR/chaincode"
 }
@@ -121,6 +126,5 @@ deploy_chaincode() {
 redeploy_chaincode() {
     build_chaincode
     echo $(($(chaincode_version) + 1)) >"$CHAINCODE_VERSION_FILE"
-    stop_chaincode_servers
     deploy_chaincode
 }

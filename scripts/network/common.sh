@@ -73,7 +73,8 @@ start_process() {
         log "$name already running (pid $(cat "$(pid_file "$name")"))"
         return
     fi
-    nohup "$@" >>"$(log_file "$name")" 2>&1 &
+    # From the state folder, so that nothing a process writes relative to its working directory lands elsewhere.
+    (cd "$STATE_DIR" && exec nohup "$@" >>"$(log_file "$name")" 2>&1) &
     echo $! >"$(pid_file "$name")"
 }
 

@@ -9,7 +9,7 @@ NETWORK_PROFILE="$STATE_DIR/network.json"
 # Fabric >= 2.4 peer's own address elsewhere); `peer` is the peer itself, for its Deliver and Discovery.
 club_profile() {
     local club=$1 identities=""
-    for role in "${APP_ROLES[@]}" orgadmin; do
+    for role in "${APP_ROLES[@]}"; do
         identities+="\"$role\":{\"certPath\":\"$ORGS_DIR/$club/users/$role/msp/signcerts/cert.pem\",\"keyPath\":\"$ORGS_DIR/$club/users/$role/msp/keystore/key.pem\"},"
     done
     cat <<CLUB

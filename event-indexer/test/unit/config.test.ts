@@ -13,7 +13,7 @@ describe('loadConfig', () => {
                 AlpineMSP: {
                     key: 'alpine',
                     identities: { auditor: { certPath: '/ids/alpine/auditor.pem', keyPath: '/ids/alpine/auditor.key' } },
-                    peer: { endpoint: '127.0.0.1:17251', tlsRootCertPath: '/tls/alpine.pem' },
+                    gateway: { endpoint: '127.0.0.1:17257', tlsRootCertPath: '/tls/alpine.pem' },
                 },
                 HarbourMSP: { key: 'harbour', identities: {} },
             },
@@ -35,7 +35,7 @@ describe('loadConfig', () => {
             logLevel: 'info',
             source: {
                 kind: 'peer',
-                endpoint: '127.0.0.1:17251',
+                endpoint: '127.0.0.1:17257',
                 tlsRootCertPath: '/tls/alpine.pem',
                 certPath: '/ids/alpine/auditor.pem',
                 keyPath: '/ids/alpine/auditor.key',
@@ -64,7 +64,7 @@ describe('loadConfig', () => {
     });
 
     it('names what is missing when neither the environment nor the profile gives it', () => {
-        expect(() => loadConfig({ INDEXER_CLUB: 'HarbourMSP', RCN_NETWORK_PROFILE: profilePath })).to.throw(/PEER_ENDPOINT is not set/);
+        expect(() => loadConfig({ INDEXER_CLUB: 'HarbourMSP', RCN_NETWORK_PROFILE: profilePath })).to.throw(/GATEWAY_ENDPOINT is not set/);
         expect(() => loadConfig({ INDEXER_CLUB: 'HarbourMSP', RCN_NETWORK_PROFILE: '/nowhere.json' })).to.throw(/DATABASE_URL is not set/);
     });
 
