@@ -160,6 +160,7 @@ cmd_status() {
 
 cmd_deploy() {
     all_running || fail "the network is not up (./test-network.sh up)"
+    ensure_fabric
     redeploy_chaincode
     log "chaincode $CHAINCODE_NAME v$(chaincode_version) deployed on ${CHANNELS[*]}"
 }

@@ -59,11 +59,14 @@ if ! ./test-network.sh status >/dev/null 2>&1; then
     network_started_here=1
     ./test-network.sh up || echo '{"suite":"network-up","passes":0,"failures":1,"pending":0}' >>"$TEST_TOTALS_FILE"
 fi
+suite network-integration npx --no-install mocha --config .mocharc.yml 'network/test/integration/**/*.test.ts'
 suite chaincode-integration npx --no-install mocha --config .mocharc.yml 'chaincode/test/integration/**/*.test.ts'
 suite indexer-integration npx --no-install mocha --config .mocharc.yml 'event-indexer/test/integration/**/*.test.ts'
 suite api-integration npx --no-install mocha --config .mocharc.yml 'gateway-api/test/integration/**/*.test.ts'
+# A network this run started is taken down with --clean, which its last test checks leaves nothing behind.
 if [ "$network_started_here" -eq 1 ]; then
-    ./test-network.sh down
+    suite network-teardown npx --no-install mocha --config .mocharc.yml 'network/test/teardown/**/*.test.ts'
+    ./test-network.sh down --clean >/dev/null 2>&1
 fi
 
 step "totals"

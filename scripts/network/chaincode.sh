@@ -80,18 +80,38 @@ commit_chaincode() {
     done
     peer_admin_to_orderer "${clubs[0]}" lifecycle chaincode commit -C "$channel" -n "$CHAINCODE_NAME" \
         --version "$version" --sequence "$sequence" "${peers[@]}" --waitForEvent || fail_with_log "cli-${clubs[0]}" "committing the chaincode on $channel failed"
+    wait_until_planned "$channel"
     log "chaincode $CHAINCODE_NAME v$version committed on $channel (sequence $sequence)"
+}
+
+# True once the club's peer's discovery service plans endorsements for the chaincode on the channel: the
+# peers gossip what they have installed, so a newly committed definition takes a few seconds to be planned.
+discovery_plans() {
+    local channel=$1 club=$2 users="$ORGS_DIR/$2/users/auditor/msp"
+    "$FABRIC_BIN_DIR/discover" --peerTLSCA "$(peer_tls_root "$club")" --userKey "$users/keystore/key.pem" \
+        --userCert "$users/signcerts/cert.pem" --MSP "${ORG_MSP[$club]}" endorsers --channel "$channel" \
+        --chaincode "$CHAINCODE_NAME" --server "$(peer_endpoint "$club")" >/dev/null 2>&1
+}
+
+wait_until_planned() {
+    local channel=$1 club
+    for club in ${CHANNEL_CLUBS[$channel]}; do
+        retry 60 discovery_plans "$channel" "$club" || fail "discovery on peer-$club plans no endorsement of $CHAINCODE_NAME on $channel"
+    done
 }
 
 chaincode_server_healthy() { port_in_use "$(chaincode_server_port "$1")"; }
 
-# The peer only accepts a server that registers with the package ID it installed: a server left running
-# with another ID (an earlier version) is replaced.
+# The peer only accepts a server that registers with the package ID it installed. A server running an
+# earlier version keeps serving the channels whose definition still names it until the new version is
+# committed everywhere: it listens on the other port of the pair (chaincode_server_port).
 start_chaincode_server() {
     local club=$1 tls id id_file="$CHAINCODE_DIR/$1/running-package-id"
     tls=$(chaincode_tls_dir "$club")
     id=$(package_id "$club")
-    [ "$(cat "$id_file" 2>/dev/null)" = "$id" ] || stop_process "chaincode-$club"
+    if [ "$(cat "$id_file" 2>/dev/null)" != "$id" ] && is_running "chaincode-$club"; then
+        mv "$(pid_file "chaincode-$club")" "$(pid_file "chaincode-$club-previous")"
+    fi
     echo "$id" >"$id_file"
     CORE_CHAINCODE_LOGGING_LEVEL=${CORE_CHAINCODE_LOGGING_LEVEL:-warning} \
         start_process "chaincode-$club" "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
@@ -108,10 +128,14 @@ start_chaincode_servers() {
 }
 
 stop_chaincode_servers() {
-    for club in "${CLUBS[@]}"; do stop_process "chaincode-$club"; done
+    for club in "${CLUBS[@]}"; do
+        stop_process "chaincode-$club"
+        stop_process "chaincode-$club-previous"
+    done
 }
 
-# Packages, installs and commits the current version everywhere, and starts the servers.
+# Packages, installs and commits the current version everywhere, and starts its servers; the servers of
+# the version it replaces stop once no channel names them.
 deploy_chaincode() {
     for club in "${CLUBS[@]}"; do
         write_chaincode_package "$club"
@@ -119,6 +143,7 @@ deploy_chaincode() {
     done
     start_chaincode_servers
     for channel in "${CHANNELS[@]}"; do commit_chaincode "$channel"; done
+    for club in "${CLUBS[@]}"; do stop_process "chaincode-$club-previous"; done
 }
 
 # A new version: rebuilt, packaged with the next label, committed at the next sequence on every channel,

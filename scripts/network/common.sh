@@ -30,7 +30,9 @@ peer_chaincode_port() { echo $((ORG_PORT_BASE[$1] + 2)); }
 peer_operations_port() { echo $((ORG_PORT_BASE[$1] + 3)); }
 ca_port() { echo $((ORG_PORT_BASE[$1] + 4)); }
 ca_operations_port() { echo $((ORG_PORT_BASE[$1] + 5)); }
-chaincode_server_port() { echo $((ORG_PORT_BASE[$1] + 6)); }
+# Consecutive chaincode versions alternate between two ports, so that a new version's server can start
+# while the previous one still serves (see deploy_chaincode).
+chaincode_server_port() { echo $((ORG_PORT_BASE[$1] + ($(chaincode_version) % 2 == 1 ? 6 : 9))); }
 gateway_port() { echo $((ORG_PORT_BASE[$1] + 7)); }
 gateway_operations_port() { echo $((ORG_PORT_BASE[$1] + 8)); }
 POSTGRES_PORT=17432

@@ -10,7 +10,7 @@ const ALPINE = 'AlpineMSP';
 /** Reads from an async iterator until `done` says so, or fails after `ms`. */
 async function collect<T>(events: AsyncIterable<T>, done: (seen: T[]) => boolean, ms = 30_000): Promise<T[]> {
     const seen: T[] = [];
-    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms; saw ${seen.length}`)), ms).unref());
+    const timer = new Promise<never>((_, reject) => setTimeout(() => { reject(new Error(`timed out after ${ms} ms; saw ${seen.length}`)); }, ms).unref());
     const reading = (async () => {
         for await (const event of events) {
             seen.push(event);
@@ -31,7 +31,7 @@ describe('events through the Gateway service', function () {
         await ensureClubsRegistered(profile);
         alpine = connectAs(profile, ALPINE, 'admin');
     });
-    after(() => alpine.close());
+    after(() => { alpine.close(); });
 
     it('block events: the block that holds a submitted transaction, with its transaction ID', async () => {
         const contract = alpine.contract('alps');

@@ -25,7 +25,7 @@ describe('the Gateway service refuses bad input and stays up', function () {
         await ensureClubsRegistered(profile);
         alpine = connectAs(profile, ALPINE, 'admin');
     });
-    after(() => alpine.close());
+    after(() => { alpine.close(); });
 
     for (const method of ['Evaluate', 'Endorse', 'Submit', 'CommitStatus', 'ChaincodeEvents']) {
         it(`garbage bytes to ${method}`, async () => {
@@ -41,9 +41,9 @@ describe('the Gateway service refuses bad input and stays up', function () {
                 if (method === 'ChaincodeEvents') {
                     const stream = client.makeServerStreamRequest(path, passThrough, passThrough, garbage);
                     stream.on('error', resolve);
-                    stream.on('data', () => resolve(new Error('a stream of events for garbage')));
+                    stream.on('data', () => { resolve(new Error('a stream of events for garbage')); });
                 } else {
-                    client.makeUnaryRequest(path, passThrough, passThrough, garbage, (err) => resolve(err));
+                    client.makeUnaryRequest(path, passThrough, passThrough, garbage, (err) => { resolve(err); });
                 }
             });
             client.close();
