@@ -3,20 +3,21 @@
 # Everything it starts listens on 127.0.0.1 and keeps its state under .network/ (see README.md).
 set -euo pipefail
 source "$(dirname "$0")/scripts/network/common.sh"
-for concern in binaries ca services orderer peers channels chaincode gateways profile; do
+for concern in binaries ca services orderer peers channels chaincode gateways profile indexers api; do
     source "$ROOT_DIR/scripts/network/$concern.sh"
 done
 
 COMPONENTS=()
 for org in "${ORGS[@]}"; do COMPONENTS+=("ca-$org"); done
 COMPONENTS+=(postgres nats orderer)
-for club in "${CLUBS[@]}"; do COMPONENTS+=("peer-$club" "chaincode-$club" "gateway-$club"); done
+for club in "${CLUBS[@]}"; do COMPONENTS+=("peer-$club" "chaincode-$club" "gateway-$club" "indexer-$club"); done
+COMPONENTS+=(api)
 
 usage() {
     cat <<USAGE
 usage: ./test-network.sh <command>
   up               install and build what is missing, start every component, create the channels, deploy the
-                   chaincode, write .network/network.json
+                   chaincode, start the indexers and the API, load the demo data through the API, print tokens
   down [--clean]   stop every component started here; --clean also deletes all state (.network/)
   status           every component with PID, port and health, every channel's height on each peer; non-zero
                    exit when anything is unhealthy
@@ -36,6 +37,8 @@ component_ports() {
     peer-*) echo "$(peer_port "${1#peer-}") $(peer_chaincode_port "${1#peer-}") $(peer_operations_port "${1#peer-}")" ;;
     chaincode-*) chaincode_server_port "${1#chaincode-}" ;;
     gateway-*) echo "$(gateway_port "${1#gateway-}") $(gateway_operations_port "${1#gateway-}")" ;;
+    indexer-*) indexer_port "${1#indexer-}" ;;
+    api) echo "$API_PORT" ;;
     esac
 }
 
@@ -48,7 +51,15 @@ component_healthy() {
     peer-*) peer_healthy "${1#peer-}" ;;
     chaincode-*) chaincode_server_healthy "${1#chaincode-}" ;;
     gateway-*) gateway_healthy "${1#gateway-}" ;;
+    indexer-*) indexer_healthy "${1#indexer-}" ;;
+    api) api_healthy ;;
     esac
+}
+
+# Every package: the chaincode, the Gateway service, the indexer and the API.
+build_packages() {
+    log "building the packages (tsc --build)"
+    (cd "$ROOT_DIR" && npm run --silent build) >>"$(log_file build)" 2>&1 || fail_with_log build "building the packages failed"
 }
 
 all_running() {
@@ -73,8 +84,7 @@ cmd_up() {
     bash "$ROOT_DIR/scripts/install-node-deps.sh" >>"$(log_file build)" 2>&1 || fail_with_log build "npm ci failed"
     ensure_fabric
     ensure_fabric_ca
-    build_chaincode
-    build_gateway_service
+    build_packages
     start_cas
     start_postgres
     start_nats
@@ -84,10 +94,15 @@ cmd_up() {
     deploy_chaincode
     start_gateways
     write_network_profile
+    start_indexers
+    start_api
+    (cd "$ROOT_DIR" && npx --no-install tsx scripts/demo-data.ts --api "$(api_url)/graphql") || fail "loading the demo data through the API failed"
     log "up in $((SECONDS - started))s; connection settings in $NETWORK_PROFILE"
 }
 
 cmd_down() {
+    stop_process api
+    stop_indexers
     stop_gateways
     stop_chaincode_servers
     stop_peers
@@ -150,11 +165,29 @@ channels_status() {
     return $unhealthy
 }
 
+# Each club's indexer against its peer: the peer's height, the indexed height and the difference.
+indexers_status() {
+    printf '\n%-10s %-10s %-12s %-14s %s\n' CHANNEL INDEXER "PEER HEIGHT" "INDEXED HEIGHT" LAG
+    for channel in "${CHANNELS[@]}"; do
+        for club in ${CHANNEL_CLUBS[$channel]}; do
+            local info height=- indexed lag=-
+            info=$(is_running "peer-$club" && channel_info "$channel" "$club" || true)
+            [ -n "$info" ] && height=$(node -e 'console.log(JSON.parse(process.argv[1]).height)' "$info")
+            indexed=$(indexed_height "$channel" "$club")
+            [ -n "$indexed" ] || indexed=-
+            [ "$height" != - ] && [ "$indexed" != - ] && lag=$((height - indexed))
+            printf '%-10s %-10s %-12s %-14s %s\n' "$channel" "$club" "$height" "$indexed" "$lag"
+        done
+    done
+}
+
 cmd_status() {
     local unhealthy=0
     components_status || unhealthy=1
     ensure_fabric
     channels_status || unhealthy=1
+    indexers_status
+    printf '\nAPI %s/graphql: %s\n' "$(api_url)" "$(api_health)"
     return $unhealthy
 }
 

@@ -17,7 +17,8 @@ CLUBS=(harbour alpine metro)
 ORGS=("$ORDERER_ORG" "${CLUBS[@]}")
 declare -A ORG_MSP=([orderer]=OrdererMSP [harbour]=HarbourMSP [alpine]=AlpineMSP [metro]=MetroMSP)
 declare -A ORG_NAME=([orderer]="Orderer Org" [harbour]="Harbour Club" [alpine]="Alpine Club" [metro]="Metro Club")
-# Port blocks: 170x for the orderer org, 17<n>5x for club n (1 Harbour, 2 Alpine, 3 Metro).
+# Port blocks: 1705x for the orderer org, 17<n>5x for club n (CLUB_INDEX: 1 Harbour, 2 Alpine, 3 Metro).
+declare -A CLUB_INDEX=([harbour]=1 [alpine]=2 [metro]=3)
 declare -A ORG_PORT_BASE=([orderer]=17050 [harbour]=17150 [alpine]=17250 [metro]=17350)
 CHANNELS=(atlantic alps)
 declare -A CHANNEL_CLUBS=([atlantic]="harbour alpine metro" [alps]="alpine metro")

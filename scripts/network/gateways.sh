@@ -6,11 +6,6 @@ gateway_home() { echo "$ORGS_DIR/$1/gateway"; }
 gateway_endpoint() { echo "127.0.0.1:$(gateway_port "$1")"; }
 gateway_healthy() { curl -sf "http://127.0.0.1:$(gateway_operations_port "$1")/healthz" >/dev/null; }
 
-build_gateway_service() {
-    (cd "$ROOT_DIR" && npx --no-install tsc --build network/gateway) >>"$(log_file build)" 2>&1 ||
-        fail_with_log build "building the gateway service failed"
-}
-
 start_gateway() {
     local club=$1 home
     home=$(gateway_home "$club")

@@ -19,6 +19,7 @@ club_profile() {
   "peer": {"endpoint": "$(peer_endpoint "$club")", "hostAlias": "peer.$club", "tlsRootCertPath": "$(peer_tls_root "$club")"},
   "gateway": {"endpoint": "$(gateway_endpoint "$club")", "hostAlias": "gateway.$club", "tlsRootCertPath": "$(gateway_home "$club")/tls/ca.crt"},
   "chaincodeServer": {"endpoint": "127.0.0.1:$(chaincode_server_port "$club")"},
+  "indexer": {"schema": "indexer_$club", "url": "http://127.0.0.1:$(indexer_port "$club")"},
   "identities": {${identities%,}}
 }
 CLUB
@@ -36,5 +37,6 @@ write_network_profile() {
         "{\"stateDir\":\"$STATE_DIR\",\"chaincode\":\"$CHAINCODE_NAME\",\"clubs\":{${clubs_json%,}},\"channels\":{${channels_json%,}},
           \"orderer\":{\"mspId\":\"${ORG_MSP[$ORDERER_ORG]}\",\"endpoint\":\"$(orderer_endpoint)\",\"tlsRootCertPath\":\"$(orderer_tls_root)\"},
           \"postgres\":{\"host\":\"127.0.0.1\",\"port\":$POSTGRES_PORT,\"user\":\"$POSTGRES_USER\",\"database\":\"$POSTGRES_DB\"},
-          \"nats\":{\"servers\":\"nats://127.0.0.1:$NATS_PORT\"}}" "$NETWORK_PROFILE"
+          \"nats\":{\"servers\":\"nats://127.0.0.1:$NATS_PORT\"},
+          \"api\":{\"url\":\"$(api_url)\"}}" "$NETWORK_PROFILE"
 }
