@@ -23,14 +23,14 @@ export async function channelClubs(ctx: RecordContext): Promise<Club[]> {
     return ctx.state.list<Club>(Keys.allClubs());
 }
 
-/** The clubs whose endorsements satisfy an owners-and-majority policy on this channel now. */
+/** The clubs whose endorsements satisfy the owners-and-majority policy on this channel now. */
 export async function endorsersFor(ctx: RecordContext, owners: readonly string[]): Promise<string[]> {
     return endorsersSatisfying(owners, (await channelClubs(ctx)).map((club) => club.mspId));
 }
 
 /**
- * Requires every owner and a majority of the channel's clubs to endorse future changes of `keys`.
- * The majority is that of the clubs registered now; a club registered later is not counted in it.
+ * Requires every owner, and enough other clubs for a majority of the channel's clubs, to endorse future changes
+ * of `keys`. The majority is that of the clubs registered now; a club registered later is not counted in it.
  */
 export async function requireOwnersAndMajority(ctx: RecordContext, keys: readonly CompositeKey[], owners: readonly string[]): Promise<void> {
     const clubs = await channelClubs(ctx);

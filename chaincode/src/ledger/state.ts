@@ -1,5 +1,5 @@
 import stringify from 'json-stringify-deterministic';
-import type { ChaincodeStub, Iterators } from 'fabric-shim-api';
+import type { ChaincodeStub, Iterators, QueryResponseMetadata } from 'fabric-shim-api';
 import { ChaincodeError, ErrorCode } from '../errors';
 import type { CompositeKey } from './keys';
 
@@ -90,7 +90,7 @@ export class WorldState {
             bookmark,
         );
         const items = await drain(iterator, (kv) => fromLedgerBytes<T>(kv.value));
-        return { items, bookmark: metadata.bookmark };
+        return { items, bookmark: bookmarkAfter(metadata) };
     }
 
     async history<T>(key: CompositeKey): Promise<KeyRevision<T>[]> {
@@ -124,6 +124,14 @@ export class WorldState {
     async purgePrivate(collection: string, key: CompositeKey): Promise<void> {
         await this.#stub.purgePrivateData(collection, this.keyOf(key));
     }
+}
+
+/**
+ * A peer sends an empty last page's metadata as no bytes, for which fabric-shim sets no `metadata`
+ * (its declarations say otherwise): then there is no next page.
+ */
+function bookmarkAfter(metadata: QueryResponseMetadata | undefined): string {
+    return metadata?.bookmark ?? '';
 }
 
 async function drain<In, Out>(iterator: Iterators.CommonIterator<In>, map: (item: In) => Out): Promise<Out[]> {

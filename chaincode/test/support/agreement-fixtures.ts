@@ -1,7 +1,8 @@
 import { AgreementContract } from '../../src/agreements/agreement-contract';
+import type { RecordContext } from '../../src/context';
 import type { Agreement, AgreementTerms } from '../../src/model/agreement';
-import { admin } from './fixtures';
-import type { FakeLedger } from './ledger';
+import { admin, endorsersNamedFor } from './fixtures';
+import type { FakeLedger, Submitter, TransactionOutcome } from './ledger';
 
 /** Valid terms for the whole of 2026 (the FakeLedger's clock is in March 2026). */
 export function agreementTerms(overrides: Partial<AgreementTerms> = {}): AgreementTerms {
@@ -35,6 +36,37 @@ export async function proposedAgreement(
     return JSON.parse(result) as Agreement;
 }
 
+/** The transactions that change an existing agreement: each takes its ID, a proposed amendment its terms too. */
+export type AgreementChange =
+    | 'accept'
+    | 'reject'
+    | 'suspend'
+    | 'resume'
+    | 'terminate'
+    | 'expire'
+    | 'proposeAmendment'
+    | 'acceptAmendment'
+    | 'rejectAmendment';
+
+/**
+ * A change of an existing agreement as the API submits it: endorsed by the clubs it names for both parties,
+ * read from the ledger.
+ */
+export async function changeAgreement(
+    ledger: FakeLedger,
+    submitter: Submitter,
+    change: AgreementChange,
+    agreementId: string,
+    terms?: AgreementTerms,
+): Promise<TransactionOutcome<string>> {
+    const agreement = ledger.read<Agreement>('agreement', agreementId);
+    const parties = agreement ? [agreement.proposer, agreement.counterparty] : [];
+    const contract = new AgreementContract();
+    const run = (ctx: RecordContext) =>
+        change === 'proposeAmendment' ? contract.proposeAmendment(ctx, agreementId, JSON.stringify(terms)) : contract[change](ctx, agreementId);
+    return ledger.submit(submitter, run, await endorsersNamedFor(ledger, ...parties));
+}
+
 /** An ACTIVE agreement between two registered clubs: proposed by `proposer`, accepted by `counterparty`. */
 export async function activeAgreement(
     ledger: FakeLedger,
@@ -43,6 +75,6 @@ export async function activeAgreement(
     terms: AgreementTerms = agreementTerms(),
 ): Promise<Agreement> {
     const proposed = await proposedAgreement(ledger, proposer, counterparty, terms);
-    const { result } = await ledger.submit(admin(counterparty), (ctx) => new AgreementContract().accept(ctx, proposed.agreementId));
+    const { result } = await changeAgreement(ledger, admin(counterparty), 'accept', proposed.agreementId);
     return JSON.parse(result) as Agreement;
 }

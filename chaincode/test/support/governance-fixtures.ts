@@ -78,6 +78,7 @@ export async function registerMoreClubs(ledger: FakeLedger, ...mspIds: string[])
     const clubs = new ClubContract();
     for (const mspId of mspIds) {
         const registration = clubRegistration(mspId, { memberPrefix: extraPrefixes[mspId] ?? 'ZZZ' });
+        ledger.joinChannel(mspId);
         await ledger.submit(admin(mspId), (ctx) => clubs.register(ctx, JSON.stringify(registration)));
     }
 }

@@ -4,6 +4,9 @@ import type { Iterators } from 'fabric-shim-api';
 import sinon from 'sinon';
 import { RecordContext } from '../../src/context';
 import type { LedgerEvent } from '../../src/model/events';
+import { type WriteSet, endorsementPolicyFailure } from './commit-validation';
+import { ATLANTIC } from './fixtures';
+import { endorsementsBy } from './signature-policies';
 
 /** Who submits a transaction in a test: a club's MSP and the `club.role` its certificate carries. */
 export interface Submitter {
@@ -22,6 +25,25 @@ interface Revision {
     readonly value: Uint8Array | undefined;
 }
 
+/** A channel: its name and the clubs whose organizations are its members, each with one peer. */
+export interface Channel {
+    readonly name: string;
+    readonly clubs: readonly string[];
+}
+
+/**
+ * A transaction that committing peers mark invalid because its endorsements do not satisfy the policies of
+ * what it wrote: it is in the block but changes nothing. The client sees its validation code.
+ */
+export class EndorsementPolicyFailure extends Error {
+    readonly validationCode = 'ENDORSEMENT_POLICY_FAILURE';
+
+    constructor(txId: string, reason: string) {
+        super(`ENDORSEMENT_POLICY_FAILURE: transaction ${txId} is invalid: ${reason}`);
+        this.name = 'EndorsementPolicyFailure';
+    }
+}
+
 /** The result of one simulated transaction: its event and the keys it wrote. */
 export interface TransactionOutcome<T> {
     readonly result: T;
@@ -36,8 +58,11 @@ const compositeKeys = ChaincodeStub.prototype;
  * An in-memory ledger behind sinon stubs of ChaincodeStub and ClientIdentity.
  * Like Fabric, writes are buffered and become visible only when the transaction
  * succeeds (no read-your-writes), and a refused transaction writes nothing.
+ * A submitted transaction commits only if its endorsing organizations satisfy the endorsement
+ * policies of what it wrote, as a committing peer validates it; otherwise it too writes nothing.
  */
 export class FakeLedger {
+    readonly channel: { readonly name: string; readonly clubs: string[] };
     readonly state = new Map<string, Uint8Array>();
     readonly privateData = new Map<string, Map<string, Uint8Array>>();
     readonly endorsementPolicies = new Map<string, Uint8Array>();
@@ -47,11 +72,29 @@ export class FakeLedger {
     clock = new Date('2026-03-02T10:00:00.000Z');
     #txCounter = 0;
 
-    /** Runs a submitted transaction and commits its writes if it succeeds. */
-    async submit<T>(submitter: Submitter, run: (ctx: RecordContext) => Promise<T>): Promise<TransactionOutcome<T>> {
+    constructor(channel: Channel = ATLANTIC) {
+        this.channel = { name: channel.name, clubs: [...channel.clubs] };
+    }
+
+    /** Adds a club's organization to the channel (a channel configuration update), unless it is a member. */
+    joinChannel(mspId: string): void {
+        if (!this.channel.clubs.includes(mspId)) {
+            this.channel.clubs.push(mspId);
+        }
+    }
+
+    /**
+     * Runs a submitted transaction, endorsed by one peer of each of `endorsers` (by default every club of the
+     * channel), and commits its writes if it succeeds and is valid; throws EndorsementPolicyFailure if it is not.
+     */
+    async submit<T>(
+        submitter: Submitter,
+        run: (ctx: RecordContext) => Promise<T>,
+        endorsers: readonly string[] = this.channel.clubs,
+    ): Promise<TransactionOutcome<T>> {
         const tx = this.#transaction(submitter);
         const result = await run(tx.ctx);
-        tx.commit();
+        tx.commit(endorsers);
         return { result, event: tx.event(), txId: tx.txId };
     }
 
@@ -61,7 +104,11 @@ export class FakeLedger {
     }
 
     /** A context for one transaction, for tests that need the stub itself. */
-    context(submitter: Submitter): { ctx: RecordContext; stub: sinon.SinonStubbedInstance<ChaincodeStub>; commit: () => void } {
+    context(submitter: Submitter): {
+        ctx: RecordContext;
+        stub: sinon.SinonStubbedInstance<ChaincodeStub>;
+        commit: (endorsers?: readonly string[]) => void;
+    } {
         const tx = this.#transaction(submitter);
         return { ctx: tx.ctx, stub: tx.stub, commit: tx.commit };
     }
@@ -100,7 +147,7 @@ export class FakeLedger {
         stub.createCompositeKey.callsFake((type: string, attrs: string[]) => compositeKeys.createCompositeKey(type, attrs));
         stub.splitCompositeKey.callsFake((key: string) => compositeKeys.splitCompositeKey(key));
         stub.getTxID.returns(txId);
-        stub.getChannelID.returns('atlantic');
+        stub.getChannelID.returns(this.channel.name);
         stub.getDateTimestamp.returns(at);
         stub.getTransient.returns(
             new Map(
@@ -138,9 +185,11 @@ export class FakeLedger {
             );
             const page = all.slice(0, pageSize);
             const next = all[pageSize]?.[0] ?? '';
+            const metadata = { fetchedRecordsCount: page.length, bookmark: next };
             return Promise.resolve({
                 iterator: iterator(page.map(([key, value]) => ({ namespace: 'reciprocal', key, value }))),
-                metadata: { fetchedRecordsCount: page.length, bookmark: next },
+                // All-default metadata serializes to no bytes, for which fabric-shim sets no `metadata`.
+                ...(page.length > 0 || next !== '' ? { metadata } : {}),
             });
         }) as never);
         stub.getHistoryForKey.callsFake(((key: string) =>
@@ -189,10 +238,16 @@ export class FakeLedger {
         ctx.stub = stub;
         ctx.clientIdentity = identity;
 
-        const commit = () => {
+        const commit = (endorsers: readonly string[] = this.channel.clubs) => {
+            const written = {
+                publicKeys: [...new Set([...writes.keys(), ...policyWrites.keys()])],
+                collections: [...new Set([...privateWrites.keys(), ...purges.map(([collection]) => collection)])],
+            };
+            this.#validate(txId, written, endorsers);
             for (const [key, value] of writes) {
                 if (value === undefined) {
                     this.state.delete(key);
+                    this.endorsementPolicies.delete(key);
                 } else {
                     this.state.set(key, value);
                 }
@@ -212,13 +267,30 @@ export class FakeLedger {
                 this.privateData.get(collection)?.delete(key);
             }
             for (const [key, policy] of policyWrites) {
-                this.endorsementPolicies.set(key, policy);
+                // Fabric drops a validation parameter set on a key that has no value once the transaction commits.
+                if (this.state.has(key)) {
+                    this.endorsementPolicies.set(key, policy);
+                }
             }
             if (event) {
                 this.events.push(event);
             }
         };
         return { ctx, stub, txId, commit, event: () => event };
+    }
+
+    #validate(txId: string, written: WriteSet, endorsers: readonly string[]): void {
+        const strangers = endorsers.filter((endorser) => !this.channel.clubs.includes(endorser));
+        if (strangers.length > 0) {
+            throw new Error(`no peer of ${strangers.join(', ')} is on channel ${this.channel.name}`);
+        }
+        const failure = endorsementPolicyFailure(written, endorsementsBy(endorsers), {
+            clubs: this.channel.clubs,
+            validationParameterOf: (key) => this.endorsementPolicies.get(key),
+        });
+        if (failure !== undefined) {
+            throw new EndorsementPolicyFailure(txId, failure);
+        }
     }
 
     #range(prefix: string): [string, Uint8Array][] {

@@ -1,7 +1,8 @@
 import { MemberContract } from '../../src/members/member-contract';
 import type { Member, MemberEnrolment, MemberStatus, PersonalData } from '../../src/model/member';
-import { admin } from './fixtures';
-import type { FakeLedger, Submitter } from './ledger';
+import type { RecordContext } from '../../src/context';
+import { admin, endorsersNamedFor } from './fixtures';
+import type { FakeLedger, Submitter, TransactionOutcome } from './ledger';
 
 export const members = new MemberContract();
 
@@ -35,15 +36,33 @@ export async function enrolMember(ledger: FakeLedger, home: string, enrolment: M
     return (JSON.parse(result) as Member).memberNumber;
 }
 
-export async function recordPersonalData(ledger: FakeLedger, home: string, memberNumber: string, data = personalData()): Promise<void> {
-    await ledger.submit(adminWithPersonalData(home, data), (ctx) => members.recordPersonalData(ctx, memberNumber));
+/** A change of a member's public record as the API submits it: endorsed by the clubs it names for the home club. */
+export async function changeMember(
+    ledger: FakeLedger,
+    submitter: Submitter,
+    run: (ctx: RecordContext) => Promise<string>,
+): Promise<TransactionOutcome<string>> {
+    return ledger.submit(submitter, run, await endorsersNamedFor(ledger, submitter.mspId));
 }
 
-/** Enrols a member, records its personal data and activates it. */
+/** A transaction that touches only the home club's implicit collection, as the API submits it: the home club endorses alone. */
+export function changePersonalData(
+    ledger: FakeLedger,
+    submitter: Submitter,
+    run: (ctx: RecordContext) => Promise<string>,
+): Promise<TransactionOutcome<string>> {
+    return ledger.submit(submitter, run, [submitter.mspId]);
+}
+
+export async function recordPersonalData(ledger: FakeLedger, home: string, memberNumber: string, data = personalData()): Promise<void> {
+    await changePersonalData(ledger, adminWithPersonalData(home, data), (ctx) => members.recordPersonalData(ctx, memberNumber));
+}
+
+/** Enrols a member, records its personal data and activates it, each as the API submits it. */
 export async function activeMember(ledger: FakeLedger, home: string, enrolment?: MemberEnrolment): Promise<string> {
     const memberNumber = await enrolMember(ledger, home, enrolment);
     await recordPersonalData(ledger, home, memberNumber);
-    await ledger.submit(admin(home), (ctx) => members.activate(ctx, memberNumber));
+    await changeMember(ledger, admin(home), (ctx) => members.activate(ctx, memberNumber));
     return memberNumber;
 }
 

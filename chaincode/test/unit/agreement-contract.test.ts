@@ -4,14 +4,15 @@ import { AgreementContract } from '../../src/agreements/agreement-contract';
 import type { RecordContext } from '../../src/context';
 import type { Agreement, AgreementStatus, AgreementTerms } from '../../src/model/agreement';
 import type { Club } from '../../src/model/club';
-import { activeAgreement, agreementTerms, proposedAgreement } from '../support/agreement-fixtures';
+import { activeAgreement, agreementTerms, changeAgreement, proposedAgreement } from '../support/agreement-fixtures';
 import { ALPINE, HARBOUR, METRO, admin, auditor, registerClubs, staff } from '../support/fixtures';
 import { FakeLedger, type Submitter, refusal } from '../support/ledger';
+import { endorsementsBy, signaturePolicy } from '../support/signature-policies';
 
 const UNKNOWN_ID = 'f'.repeat(64);
 const AFTER_2026 = new Date('2027-01-01T09:00:00.000Z');
 
-/** Decodes a key-level policy into the clubs it names and a check of whether a set of endorsing clubs satisfies it. */
+/** Decodes a key-level policy into the clubs it names and a check, as Fabric evaluates it, of whether a set of endorsing clubs satisfies it. */
 function decodePolicy(bytes: Uint8Array): { clubs: string[]; satisfiedBy: (endorsers: string[]) => boolean } {
     const envelope = common.SignaturePolicyEnvelope.deserializeBinary(bytes);
     const clubs = envelope.getIdentitiesList().map((principal) => {
@@ -19,14 +20,7 @@ function decodePolicy(bytes: Uint8Array): { clubs: string[]; satisfiedBy: (endor
         expect(role.getRole()).to.equal(msp.MSPRole.MSPRoleType.PEER);
         return role.getMspIdentifier();
     });
-    const holds = (rule: common.SignaturePolicy, endorsers: string[]): boolean => {
-        if (rule.hasSignedBy()) {
-            return endorsers.includes(clubs[rule.getSignedBy()] ?? '');
-        }
-        const nOutOf = rule.getNOutOf()!;
-        return nOutOf.getRulesList().filter((inner) => holds(inner, endorsers)).length >= nOutOf.getN();
-    };
-    return { clubs, satisfiedBy: (endorsers) => holds(envelope.getRule()!, endorsers) };
+    return { clubs, satisfiedBy: (endorsers) => signaturePolicy(bytes)(endorsementsBy(endorsers)) };
 }
 
 describe('AgreementContract', () => {
@@ -62,18 +56,18 @@ describe('AgreementContract', () => {
         if (status === 'PROPOSED' || status === 'REJECTED') {
             const proposed = await proposedAgreement(ledger, HARBOUR, ALPINE, terms);
             if (status === 'REJECTED') {
-                await ledger.submit(admin(ALPINE), (ctx) => agreements.reject(ctx, proposed.agreementId));
+                await changeAgreement(ledger, admin(ALPINE), 'reject', proposed.agreementId);
             }
             return stored(proposed.agreementId)!;
         }
         const active = await activeAgreement(ledger, HARBOUR, ALPINE, terms);
         const id = active.agreementId;
         if (status === 'SUSPENDED') {
-            await ledger.submit(admin(HARBOUR), (ctx) => agreements.suspend(ctx, id));
+            await changeAgreement(ledger, admin(HARBOUR), 'suspend', id);
         } else if (status === 'TERMINATED') {
-            await ledger.submit(admin(HARBOUR), (ctx) => agreements.terminate(ctx, id));
+            await changeAgreement(ledger, admin(HARBOUR), 'terminate', id);
         } else if (status === 'EXPIRED') {
-            await ledger.submit({ ...auditor(ALPINE), at: AFTER_2026 }, (ctx) => agreements.expire(ctx, id));
+            await changeAgreement(ledger, { ...auditor(ALPINE), at: AFTER_2026 }, 'expire', id);
         }
         const agreement = stored(id)!;
         expect(agreement.status).to.equal(status);
@@ -251,7 +245,7 @@ describe('AgreementContract', () => {
     describe('accept', () => {
         it('activates the agreement and binds its key to both clubs and a majority', async () => {
             const proposed = await proposedAgreement(ledger, HARBOUR, ALPINE);
-            const { result, event, txId } = await ledger.submit(admin(ALPINE), (ctx) => agreements.accept(ctx, proposed.agreementId));
+            const { result, event, txId } = await changeAgreement(ledger, admin(ALPINE), 'accept', proposed.agreementId);
 
             const agreement = stored(proposed.agreementId);
             expect(agreement).to.deep.include({ status: 'ACTIVE', version: 1, created: proposed.created });
@@ -275,7 +269,7 @@ describe('AgreementContract', () => {
             const active = await activeAgreement(ledger, HARBOUR, ALPINE);
             const key = ledger.key('agreement', active.agreementId);
             const policy = ledger.endorsementPolicies.get(key);
-            await ledger.submit(admin(HARBOUR), (ctx) => agreements.suspend(ctx, active.agreementId));
+            await changeAgreement(ledger, admin(HARBOUR), 'suspend', active.agreementId);
             expect(ledger.endorsementPolicies.get(key)).to.deep.equal(policy);
         });
 
@@ -327,7 +321,7 @@ describe('AgreementContract', () => {
     describe('reject', () => {
         it('lets the counterparty reject a proposal and frees the pair, keeping the index entries', async () => {
             const proposed = await proposedAgreement(ledger, HARBOUR, ALPINE);
-            const { event } = await ledger.submit(admin(ALPINE), (ctx) => agreements.reject(ctx, proposed.agreementId));
+            const { event } = await changeAgreement(ledger, admin(ALPINE), 'reject', proposed.agreementId);
 
             const agreement = stored(proposed.agreementId);
             expect(agreement?.status).to.equal('REJECTED');
@@ -341,7 +335,7 @@ describe('AgreementContract', () => {
 
         it('lets the proposer withdraw its proposal', async () => {
             const proposed = await proposedAgreement(ledger, HARBOUR, ALPINE);
-            await ledger.submit(admin(HARBOUR), (ctx) => agreements.reject(ctx, proposed.agreementId));
+            await changeAgreement(ledger, admin(HARBOUR), 'reject', proposed.agreementId);
             expect(stored(proposed.agreementId)?.status).to.equal('REJECTED');
             expect(stored(proposed.agreementId)?.updated.club).to.equal(HARBOUR);
         });
@@ -371,7 +365,7 @@ describe('AgreementContract', () => {
                 if (move.from.includes(from)) {
                     it(`${name}: ${from} → ${move.to}`, async () => {
                         const agreement = await agreementIn(from);
-                        const { event } = await ledger.submit(move.by, (ctx) => agreements[name](ctx, agreement.agreementId));
+                        const { event } = await changeAgreement(ledger, move.by, name, agreement.agreementId);
 
                         const after = stored(agreement.agreementId);
                         expect(after).to.deep.include({ status: move.to, version: 1, terms: agreement.terms, created: agreement.created });
@@ -394,7 +388,7 @@ describe('AgreementContract', () => {
         for (const name of ['suspend', 'terminate'] as const) {
             it(`${name}: either party may, the proposer included`, async () => {
                 const active = await activeAgreement(ledger, HARBOUR, ALPINE);
-                await ledger.submit(admin(HARBOUR), (ctx) => agreements[name](ctx, active.agreementId));
+                await changeAgreement(ledger, admin(HARBOUR), name, active.agreementId);
                 expect(stored(active.agreementId)?.status).to.equal(moves[name].to);
             });
         }
@@ -427,7 +421,7 @@ describe('AgreementContract', () => {
             for (const submitter of [admin(HARBOUR), staff(ALPINE), auditor(ALPINE)]) {
                 it(`lets a ${submitter.role} of ${submitter.mspId} expire it`, async () => {
                     const active = await activeAgreement(ledger, HARBOUR, ALPINE);
-                    await ledger.submit({ ...submitter, at: AFTER_2026 }, (ctx) => agreements.expire(ctx, active.agreementId));
+                    await changeAgreement(ledger, { ...submitter, at: AFTER_2026 }, 'expire', active.agreementId);
                     expect(stored(active.agreementId)?.status).to.equal('EXPIRED');
                 });
             }
@@ -448,7 +442,7 @@ describe('AgreementContract', () => {
         const amendedTerms = agreementTerms({ visitsPerMemberPerMonth: 6, facilities: ['DINING', 'SPA'], validUntil: '2027-06-30' });
 
         async function proposeAmendment(agreement: Agreement, by: string, terms: AgreementTerms = amendedTerms): Promise<Agreement> {
-            const { result } = await ledger.submit(admin(by), (ctx) => agreements.proposeAmendment(ctx, agreement.agreementId, JSON.stringify(terms)));
+            const { result } = await changeAgreement(ledger, admin(by), 'proposeAmendment', agreement.agreementId, terms);
             return JSON.parse(result) as Agreement;
         }
 
@@ -458,9 +452,7 @@ describe('AgreementContract', () => {
                     const agreement = await agreementIn(status);
                     const other = proposer === HARBOUR ? ALPINE : HARBOUR;
 
-                    const proposal = await ledger.submit(admin(proposer), (ctx) =>
-                        agreements.proposeAmendment(ctx, agreement.agreementId, JSON.stringify(amendedTerms)),
-                    );
+                    const proposal = await changeAgreement(ledger, admin(proposer), 'proposeAmendment', agreement.agreementId, amendedTerms);
                     const pending = stored(agreement.agreementId);
                     expect(pending).to.deep.include({ status, version: 1, terms: agreement.terms });
                     expect(pending?.pendingAmendment).to.deep.equal({
@@ -471,7 +463,7 @@ describe('AgreementContract', () => {
                     expect(proposal.event).to.deep.include({ name: 'AgreementAmendmentProposed', parties: [ALPINE, HARBOUR] });
                     expect(proposal.event?.changes).to.deep.equal([{ kind: 'agreement', value: pending }]);
 
-                    const acceptance = await ledger.submit(admin(other), (ctx) => agreements.acceptAmendment(ctx, agreement.agreementId));
+                    const acceptance = await changeAgreement(ledger, admin(other), 'acceptAmendment', agreement.agreementId);
                     const amended = stored(agreement.agreementId);
                     expect(amended).to.deep.include({ status, version: 2, terms: amendedTerms, created: agreement.created });
                     expect(amended).to.not.have.property('pendingAmendment');
@@ -486,9 +478,9 @@ describe('AgreementContract', () => {
         it('counts versions across successive amendments', async () => {
             const agreement = await agreementIn('ACTIVE');
             await proposeAmendment(agreement, HARBOUR);
-            await ledger.submit(admin(ALPINE), (ctx) => agreements.acceptAmendment(ctx, agreement.agreementId));
+            await changeAgreement(ledger, admin(ALPINE), 'acceptAmendment', agreement.agreementId);
             await proposeAmendment(agreement, ALPINE, agreementTerms({ guestsPerVisit: 0 }));
-            await ledger.submit(admin(HARBOUR), (ctx) => agreements.acceptAmendment(ctx, agreement.agreementId));
+            await changeAgreement(ledger, admin(HARBOUR), 'acceptAmendment', agreement.agreementId);
             expect(stored(agreement.agreementId)).to.deep.include({ version: 3, terms: agreementTerms({ guestsPerVisit: 0 }) });
         });
 
@@ -578,7 +570,7 @@ describe('AgreementContract', () => {
             it(`drops the amendment when ${who} it, leaving terms, version and status`, async () => {
                 const agreement = await agreementIn('SUSPENDED');
                 await proposeAmendment(agreement, HARBOUR);
-                const { event } = await ledger.submit(admin(by), (ctx) => agreements.rejectAmendment(ctx, agreement.agreementId));
+                const { event } = await changeAgreement(ledger, admin(by), 'rejectAmendment', agreement.agreementId);
                 const after = stored(agreement.agreementId);
                 expect(after).to.deep.include({ status: 'SUSPENDED', version: 1, terms: agreement.terms });
                 expect(after).to.not.have.property('pendingAmendment');
@@ -604,7 +596,7 @@ describe('AgreementContract', () => {
             it(`drops a pending amendment when the agreement ends (${end}) and refuses to accept it afterwards`, async () => {
                 const agreement = await agreementIn('ACTIVE');
                 await proposeAmendment(agreement, HARBOUR);
-                await ledger.submit(submitter, (ctx) => agreements[end](ctx, agreement.agreementId));
+                await changeAgreement(ledger, submitter, end, agreement.agreementId);
                 expect(stored(agreement.agreementId)).to.not.have.property('pendingAmendment');
                 expect(await refused(admin(ALPINE), (ctx) => agreements.acceptAmendment(ctx, agreement.agreementId))).to.match(
                     /^INVALID_TRANSITION: /,
@@ -615,7 +607,7 @@ describe('AgreementContract', () => {
         it('keeps a pending amendment through suspension', async () => {
             const agreement = await agreementIn('ACTIVE');
             await proposeAmendment(agreement, HARBOUR);
-            await ledger.submit(admin(ALPINE), (ctx) => agreements.suspend(ctx, agreement.agreementId));
+            await changeAgreement(ledger, admin(ALPINE), 'suspend', agreement.agreementId);
             expect(stored(agreement.agreementId)?.pendingAmendment?.terms).to.deep.equal(amendedTerms);
         });
     });
@@ -647,7 +639,7 @@ describe('AgreementContract', () => {
                 const current = JSON.parse(await ledger.evaluate(auditor(METRO), (ctx) => agreements.current(ctx, a, b))) as Agreement;
                 expect(current.agreementId).to.equal(active.agreementId);
             }
-            await ledger.submit(admin(ALPINE), (ctx) => agreements.terminate(ctx, active.agreementId));
+            await changeAgreement(ledger, admin(ALPINE), 'terminate', active.agreementId);
             expect((await refusal(ledger.evaluate(auditor(METRO), (ctx) => agreements.current(ctx, HARBOUR, ALPINE)))).message).to.equal(
                 `NOT_FOUND: ${HARBOUR} and ${ALPINE} have no current agreement`,
             );
