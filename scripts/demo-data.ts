@@ -111,6 +111,12 @@ class DemoState {
     get added(): number {
         return Object.keys(this.steps).length;
     }
+
+    /** A string a committed step returned. */
+    text(name: string, field: string): string {
+        const value = this.steps[name]?.[field];
+        return typeof value === 'string' ? value : '';
+    }
 }
 
 /** The club's visit-pass key: the API signs passes with the private half, the club publishes the public one. */
@@ -188,7 +194,7 @@ async function loadDemoData(api: GraphqlClient, tokens: Record<string, string>):
                                 familyName: person.familyName,
                                 dateOfBirth: person.dateOfBirth,
                                 email: `${person.givenName}.${person.familyName}@example.org`.toLowerCase(),
-                                phone: '+44 20 7946 0000',
+                                phone: '+442079460000',
                                 address: { line1: '1 Demo Street', city: person.city, postalCode: '0000', country: CLUBS.find((c) => c.mspId === mspId)?.profile.country ?? 'GB' },
                                 notificationPreferences: { email: true, push: false, sms: false },
                             },
@@ -283,11 +289,10 @@ async function main(): Promise<void> {
         }
     }
     const state = await loadDemoData(api, tokens);
-    const steps = JSON.parse(await readFile(STATE_FILE, 'utf8')) as Record<string, Json>;
     console.log(`demo data: ${state.added} steps on the ledger (recorded in ${STATE_FILE})`);
     console.log(`\nGraphiQL: ${values.api}\nTokens (12 h), as the Authorization header "Bearer <token>":`);
     for (const { mspId, key } of CLUBS) {
-        const memberNumber = String(steps[`atlantic/member/${mspId}/0`]?.memberNumber ?? '');
+        const memberNumber = state.text(`atlantic/member/${mspId}/0`, 'memberNumber');
         tokens[`${mspId}/member`] = await issue({ sub: `member@${key}`, club: mspId, role: 'member', memberNumber });
         for (const role of ['admin', 'staff', 'auditor', 'member']) {
             console.log(`  ${mspId.padEnd(11)} ${(role === 'member' ? `member ${memberNumber}` : role).padEnd(17)} ${tokens[`${mspId}/${role}`] ?? ''}`);

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { agreementTerms } from '../../../chaincode/test/support/agreement-fixtures.js';
 import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
 import { NOTIFICATION_STREAM } from '../../../event-indexer/src/outbox/publisher.js';
+import { type EventStream, openEventStream } from '../support/event-stream.js';
 import { LiveNetwork } from '../support/live-network.js';
 
 const HARBOUR = 'HarbourMSP';
@@ -15,6 +16,9 @@ const CHANNEL = 'atlantic';
 
 type Json = Record<string, unknown>;
 const VISIT = 'visitId memberNumber homeClub hostClub visitDate facility guests status closure fee { amountMinor currency } checkedIn { by club txId }';
+const CHECK_IN_BY_PASS = `mutation($channel: String!, $pass: String!, $input: CheckInInput!) {
+    checkInByPass(channel: $channel, pass: $pass, input: $input) { visit { ${VISIT} } transactionId blockNumber }
+}`;
 
 /**
  * The journey through the API that `./test-network.sh up` runs, on the real Fabric network: every
@@ -33,6 +37,8 @@ describe('the whole journey through GraphQL on the real network', function () {
     let memberNumber: string;
     let introductionId: string;
     let checkIn: { visit: Json; transactionId: string; blockNumber: string };
+    let visitEvents: EventStream | undefined;
+    let pass: string;
 
     before(async () => {
         live = await LiveNetwork.open();
@@ -47,7 +53,10 @@ describe('the whole journey through GraphQL on the real network', function () {
             tokens[name] = await live.token(claims);
         }
     });
-    after(() => live.close());
+    after(async () => {
+        await visitEvents?.close();
+        await live.close();
+    });
 
     it('the clubs are registered (by the demo data, through this API) and a second registration is a CONFLICT', async () => {
         const { clubs } = (await ask('metroStaff', 'query($channel: String!) { clubs(channel: $channel) { edges { node { mspId status } } } }')) as {
@@ -113,25 +122,46 @@ describe('the whole journey through GraphQL on the real network', function () {
         expect(read).to.deep.equal({ givenName: 'Journey', familyName: person.familyName });
     });
 
-    it('Harbour issues a letter of introduction to Metro', async () => {
+    /** A letter of introduction to Metro for today, requested by Harbour's staff and issued by its admin. */
+    async function introduceToMetro(): Promise<{ introductionId: string; status: string }> {
         const today = new Date().toISOString().slice(0, 10);
-        const { requestIntroduction } = (await ask('harbourStaff', `mutation($channel: String!, $member: String!, $from: Date!, $until: Date!) { requestIntroduction(channel: $channel, memberNumber: $member, hostClub: "${METRO}", from: $from, until: $until) { introduction { introductionId status } } }`, {
+        const { requestIntroduction } = (await ask('harbourStaff', `mutation($channel: String!, $member: String!, $from: Date!, $until: Date!) { requestIntroduction(channel: $channel, memberNumber: $member, hostClub: "${METRO}", from: $from, until: $until) { introduction { introductionId } } }`, {
             member: memberNumber,
             from: today,
             until: today,
         })) as { requestIntroduction: { introduction: { introductionId: string } } };
-        introductionId = requestIntroduction.introduction.introductionId;
-        const { changeIntroduction } = (await ask('harbourAdmin', 'mutation($channel: String!, $id: String!) { changeIntroduction(channel: $channel, introductionId: $id, change: ISSUE) { introduction { status } } }', { id: introductionId })) as {
+        const { introductionId: id } = requestIntroduction.introduction;
+        const { changeIntroduction } = (await ask('harbourAdmin', 'mutation($channel: String!, $id: String!) { changeIntroduction(channel: $channel, introductionId: $id, change: ISSUE) { introduction { status } } }', { id })) as {
             changeIntroduction: { introduction: { status: string } };
         };
-        expect(changeIntroduction.introduction.status).to.equal('ISSUED');
+        return { introductionId: id, status: changeIntroduction.introduction.status };
+    }
+
+    it('Harbour issues a letter of introduction to Metro', async () => {
+        const issued = await introduceToMetro();
+        expect(issued.status).to.equal('ISSUED');
+        introductionId = issued.introductionId;
+    });
+
+    it('a client of Metro subscribes to visitEvents over SSE', async () => {
+        const response = await fetch(`${live.apiUrl}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tokens.metroStaff ?? ''}` },
+            body: JSON.stringify({ query: 'subscription($channel: String!) { visitEvents(channel: $channel) { channel blockNumber transactionId event submitter parties } }', variables: { channel: CHANNEL } }),
+        });
+        expect(response.status).to.equal(200);
+        expect(response.headers.get('content-type')).to.match(/^text\/event-stream/);
+        visitEvents = openEventStream(response);
+        // The API subscribes to NATS as the request arrives; give it a moment before the check-in.
+        await new Promise((resolve) => setTimeout(resolve, 500));
     });
 
     it('Metro checks the member in: in the response, in both read models, on NATS and on every party’s peer', async () => {
-        const { checkIn: checkedIn } = (await ask('metroStaff', `mutation($channel: String!, $member: String!, $input: CheckInInput!) { checkIn(channel: $channel, memberNumber: $member, input: $input) { visit { ${VISIT} } transactionId blockNumber } }`, {
-            member: memberNumber,
-            input: { facility: 'DINING', guests: 1, nights: 0, introductionId },
-        })) as { checkIn: typeof checkIn };
+        // At the door the member shows a visit pass signed by Harbour; Metro checks it against Harbour's key on the ledger.
+        tokens.member = await live.token({ sub: 'journey-member', club: HARBOUR, role: 'member', memberNumber });
+        const { visitPass } = (await ask('member', 'query($channel: String!) { visitPass(channel: $channel) { pass } }')) as { visitPass: { pass: string } };
+        pass = visitPass.pass;
+        const { checkInByPass: checkedIn } = (await ask('metroStaff', CHECK_IN_BY_PASS, { pass, input: { facility: 'DINING', guests: 1, nights: 0, introductionId } })) as { checkInByPass: typeof checkIn };
         checkIn = checkedIn;
         expect(checkIn.visit).to.deep.include({ memberNumber, homeClub: HARBOUR, hostClub: METRO, status: 'CHECKED_IN', fee: { amountMinor: 4200, currency: 'GBP' } });
         expect(checkIn.visit.checkedIn).to.deep.equal({ by: 'max', club: METRO, txId: checkIn.transactionId });
@@ -149,7 +179,7 @@ describe('the whole journey through GraphQL on the real network', function () {
             const manager = await jetstreamManager(nats);
             const message = await live.eventually(async () => {
                 const last = await manager.streams.getMessage(NOTIFICATION_STREAM, { last_by_subj: `clubs.${CHANNEL}.${METRO}.VisitCheckedIn` }).catch(() => null);
-                return last !== null && last.json<{ transactionId: string }>().transactionId === checkIn.transactionId ? last : undefined;
+                return last !== null && last.json<{ txId: string }>().txId === checkIn.transactionId ? last : undefined;
             }, 'the check-in notification on NATS');
             expect(message.header.get('Nats-Msg-Id')).to.match(new RegExp(`^${CHANNEL}:${checkIn.blockNumber}:\\d+:${METRO}$`));
         } finally {
@@ -165,11 +195,38 @@ describe('the whole journey through GraphQL on the real network', function () {
         }
     });
 
+    it('the subscriber at Metro received the check-in', async () => {
+        const received = await live.eventually(async () => {
+            const next = await visitEvents?.results.next();
+            const event = (next?.value as { data?: { visitEvents?: Json } } | undefined)?.data?.visitEvents;
+            return event?.transactionId === checkIn.transactionId ? event : undefined;
+        }, 'the check-in on the subscription');
+        expect(received).to.deep.equal({ channel: CHANNEL, blockNumber: checkIn.blockNumber, transactionId: checkIn.transactionId, event: 'VisitCheckedIn', submitter: METRO, parties: [HARBOUR, METRO] });
+    });
+
+    it('the same pass shown again is refused before any transaction: CONFLICT, VISIT_PASS_REUSED', async () => {
+        const again = await live.graphql(tokens.metroStaff ?? '', CHECK_IN_BY_PASS, { channel: CHANNEL, pass, input: { facility: 'DINING', guests: 0, nights: 0, introductionId } });
+        expect(again.errors?.[0]?.extensions).to.deep.include({ code: 'CONFLICT', reason: 'VISIT_PASS_REUSED' });
+    });
+
+    it('personal data stays with the home club, and the member reads only themselves', async () => {
+        const personal = 'query($channel: String!, $member: String!) { personalData(channel: $channel, memberNumber: $member) { givenName } }';
+        const refused = await live.graphql(tokens.metroStaff ?? '', personal, { channel: CHANNEL, member: memberNumber });
+        expect(refused.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+        const { rows } = await live.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${live.schemaOf(METRO)}.member_personal_data WHERE member_number = $1`, [memberNumber]);
+        expect(rows[0]?.n, 'Metro’s index never received Harbour’s personal data').to.equal(0);
+        const member = 'query($channel: String!, $member: String!) { member(channel: $channel, memberNumber: $member) { memberNumber } }';
+        expect(await ask('member', member, { member: memberNumber })).to.deep.equal({ member: { memberNumber } });
+        const other = await live.graphql(tokens.member ?? '', member, { channel: CHANNEL, member: `${memberNumber.slice(0, 3)}000001` });
+        expect(other.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    });
+
     it('a second check-in this month is refused by the chaincode: RULE_VIOLATION, VISIT_LIMIT_REACHED', async () => {
+        const { introductionId: second } = await introduceToMetro();
         const refused = await live.graphql(tokens.metroStaff ?? '', 'mutation($channel: String!, $member: String!, $input: CheckInInput!) { checkIn(channel: $channel, memberNumber: $member, input: $input) { transactionId } }', {
             channel: CHANNEL,
             member: memberNumber,
-            input: { facility: 'BAR', guests: 0, nights: 0, introductionId },
+            input: { facility: 'FITNESS', guests: 0, nights: 0, introductionId: second },
         });
         expect(refused.errors?.[0]?.extensions).to.deep.include({ code: 'RULE_VIOLATION', reason: 'VISIT_LIMIT_REACHED' });
     });
@@ -196,11 +253,16 @@ describe('the whole journey through GraphQL on the real network', function () {
     });
 
     it('a passed AMEND_RULES vote changes the consortium rules on the ledger and in every read model', async () => {
-        const rulesQuery = 'query($channel: String!) { consortiumRules(channel: $channel) { quorumPercent minVotingHours maxVotingHours admissionRequired passRules { ADMIT_CLUB SUSPEND_CLUB AMEND_RULES GENERAL } } }';
+        const rulesQuery = 'query($channel: String!) { consortiumRules(channel: $channel) { quorumPercent minVotingHours maxVotingHours admissionRequired passRules { admitClub suspendClub amendRules general } } }';
         const { consortiumRules: before } = (await ask('harbourAdmin', rulesQuery)) as { consortiumRules: { quorumPercent: number } & Json };
+        const { passRules } = before as unknown as { passRules: Record<'admitClub' | 'suspendClub' | 'amendRules' | 'general', string> };
         const rules = { ...before, quorumPercent: before.quorumPercent === 60 ? 55 : 60 };
+        const input = {
+            ...rules,
+            passRules: { ADMIT_CLUB: passRules.admitClub, SUSPEND_CLUB: passRules.suspendClub, AMEND_RULES: passRules.amendRules, GENERAL: passRules.general },
+        };
         const { openProposal } = (await ask('harbourAdmin', 'mutation($channel: String!, $input: ProposalInput!) { openProposal(channel: $channel, input: $input) { proposal { proposalId status } } }', {
-            input: { type: 'AMEND_RULES', title: 'Quorum', description: 'Change the quorum', rules, votingDeadline: new Date(Date.now() + 8_000).toISOString() },
+            input: { type: 'AMEND_RULES', title: 'Quorum', description: 'Change the quorum', rules: input, votingDeadline: new Date(Date.now() + 8_000).toISOString() },
         })) as { openProposal: { proposal: { proposalId: string } } };
         const proposalId = openProposal.proposal.proposalId;
         for (const who of ['harbourAdmin', 'alpineAdmin', 'metroAdmin']) {
