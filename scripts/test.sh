@@ -42,7 +42,7 @@ step "install"
 bash scripts/install-node-deps.sh || exit 1
 
 # Packages import each other's built declarations (the chaincode's model), so build first.
-check build npx --no-install tsc --build chaincode event-indexer gateway-api network/gateway
+check build npx --no-install tsc --build chaincode ledger-connection event-indexer gateway-api network/gateway
 check lint npx --no-install eslint .
 check typecheck npx --no-install tsc -p tsconfig.json
 check typecheck-bench npx --no-install tsc -p bench/tsconfig.json
@@ -51,6 +51,7 @@ suite chaincode-unit npx --no-install c8 --reporter=text-summary --reporter=text
 
 suite indexer-unit npx --no-install mocha --config .mocharc.yml 'event-indexer/test/unit/**/*.test.ts'
 suite api-unit npx --no-install mocha --config .mocharc.yml 'gateway-api/test/unit/**/*.test.ts'
+suite ledger-connection-unit npx --no-install mocha --config .mocharc.yml 'ledger-connection/test/unit/**/*.test.ts'
 suite gateway-service-unit npx --no-install mocha --config .mocharc.yml 'network/gateway/test/unit/**/*.test.ts'
 
 step "network"

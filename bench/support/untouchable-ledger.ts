@@ -12,10 +12,6 @@ export class UntouchableLedger implements Ledger {
         return this.#refuse('evaluate');
     }
 
-    isReachable(): Promise<boolean> {
-        return this.#refuse('isReachable');
-    }
-
     #refuse(method: string): Promise<never> {
         this.calls += 1;
         return Promise.reject(new Error(`a read reached the ledger (${method})`));

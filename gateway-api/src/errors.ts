@@ -16,6 +16,8 @@ export const ApiErrorCode = {
     RATE_LIMITED: 'RATE_LIMITED',
     /** The document exceeds a query limit (depth, aliases, directives, cost, tokens): `extensions.reason` names it. */
     QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+    /** The request body exceeds MAX_REQUEST_BODY_BYTES (HTTP 413), refused before it is parsed: `extensions.limit` in bytes. */
+    PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
     /** Set by Yoga on documents that are not GraphQL. */
     GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
     /** Set by Yoga on documents that do not validate against the schema (unknown field, wrong argument, …). */

@@ -25,5 +25,4 @@ export interface Ledger {
     submit(caller: Caller, call: LedgerCall): Promise<CommittedTransaction>;
     /** Evaluates on the caller's club peer: ledger truth without a transaction. */
     evaluate(caller: Caller, call: LedgerCall): Promise<string>;
-    isReachable(): Promise<boolean>;
 }

@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createPrivateKey } from 'node:crypto';
-import { connect } from '@nats-io/transport-node';
-import { PeerLedgerReader, connectToPeer, ensureNotificationStream, migrate, openPool, verifyIndexIntegrity } from '@reciprocal-clubs/event-indexer';
-import { pino } from 'pino';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import {
+    PeerLedgerReader,
+    connectToNats,
+    ensureNotificationStream,
+    failureOf,
+    migrate,
+    openPool,
+    verifyIndexIntegrity,
+    waitForDatabase,
+} from '@reciprocal-clubs/event-indexer';
+import { type Logger, pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { JwtVerifier } from './auth/jwt-verifier.js';
 import { loadTokenKeys } from './auth/token-keys.js';
+import { ClubGateways } from './club-gateways.js';
 import { type ApiConfig, loadApiConfig } from './config.js';
 import type { ApiServices } from './context.js';
 import { FabricLedger } from './fabric-ledger.js';
 import { createHttpApp } from './http-app.js';
+import { LedgerReadiness } from './ledger-readiness.js';
 import { MeasuredLedger } from './measured-ledger.js';
 import { NatsNotificationFeed } from './notification-feed.js';
 import { UsedVisitPasses } from './passes/used-passes.js';
@@ -20,20 +31,44 @@ import { createApiYoga } from './yoga.js';
 
 const migrations = path.resolve(new URL('../migrations', import.meta.url).pathname);
 
-async function start(config: ApiConfig): Promise<void> {
-    const logger = pino({ level: config.logLevel, base: { service: 'gateway-api' } });
+function listen(app: ReturnType<typeof createHttpApp>, config: ApiConfig): Promise<Server> {
+    return new Promise((resolve, reject) => {
+        const server = app.listen(config.port, config.host, (error?: Error) => {
+            if (error === undefined) {
+                resolve(server);
+            } else {
+                reject(error);
+            }
+        });
+    });
+}
+
+/** Everything the API needs, in order; a neighbour that never answers, or a file that is not there, rejects. */
+async function start(config: ApiConfig, logger: Logger): Promise<void> {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, prefix: 'rcn_api_' });
+    const waiting = (neighbour: string) => (error: Error) => {
+        logger.warn({ reason: error.message, withinMs: config.startupWaitMs }, `waiting for ${neighbour}`);
+    };
 
+    const tokenKeys = await loadTokenKeys(config.jwt.keys);
+    const gateways = await ClubGateways.open(config.ledgerAccess);
+    await waitForDatabase(config.databaseUrl, { withinMs: config.startupWaitMs, onWait: waiting('PostgreSQL') });
     const apiDatabase = { connectionString: config.databaseUrl, schema: config.apiSchema };
     await migrate(apiDatabase, (message) => { logger.debug({ migration: message }); }, migrations);
+    const nats = await connectToNats(config.natsServers, { withinMs: config.startupWaitMs, onWait: waiting('NATS') });
+    await ensureNotificationStream(nats);
+
     const apiPool = openPool(apiDatabase, (error) => { logger.warn({ err: error }, 'lost a PostgreSQL connection'); });
     const readModel = new ReadModel({ connectionString: config.databaseUrl, schemas: config.indexerSchemas });
-    const fabric = new FabricLedger({ chaincodeName: config.chaincodeName, clubs: config.ledgerAccess });
-    const nats = await connect({ servers: [...config.natsServers], maxReconnectAttempts: -1, waitOnFirstConnect: true });
-    await ensureNotificationStream(nats);
+    const fabric = new FabricLedger({ chaincodeName: config.chaincodeName, gateways });
+    const ledgerReadiness = new LedgerReadiness({
+        gateways,
+        channels: Object.fromEntries(Object.entries(config.ledgerAccess).map(([club, access]) => [club, access.channels])),
+        logger,
+    });
+    await ledgerReadiness.start();
     const notifications = new NatsNotificationFeed(nats);
-
     const services: ApiServices = {
         readModel,
         ledger: new MeasuredLedger(fabric, registry),
@@ -43,41 +78,37 @@ async function start(config: ApiConfig): Promise<void> {
             const pem = await readFile(path.join(config.passKeysDir, `${club}.pem`)).catch(() => undefined);
             return pem === undefined ? undefined : createPrivateKey(pem);
         },
-        verifyIndex: async (club, channel) => {
-            const access = config.ledgerAccess[club];
-            if (access === undefined) {
-                throw new Error(`no peer configured for ${club}`);
-            }
-            const peer = await connectToPeer({ mspId: club, ...access.gateway, ...access.identities.auditor });
-            try {
-                return await verifyIndexIntegrity(readModel.poolOf(club), new PeerLedgerReader(peer.gateway), channel);
-            } finally {
-                peer.close();
-            }
-        },
+        verifyIndex: (club, channel) => verifyIndexIntegrity(readModel.poolOf(club), new PeerLedgerReader(gateways.gatewayOf(club, 'auditor')), channel),
     };
-    const tokens = new JwtVerifier({ keys: await loadTokenKeys(config.jwt.keys), issuer: config.jwt.issuer, audience: config.jwt.audience });
+    const tokens = new JwtVerifier({ keys: tokenKeys, issuer: config.jwt.issuer, audience: config.jwt.audience });
     const yoga = createApiYoga({ services, tokens, graphiql: config.graphiql, logging: logger });
     const app = createHttpApp(yoga, registry, {
         postgres: () => readModel.isReachable(),
-        ledger: () => fabric.isReachable(),
+        ledger: () => ledgerReadiness.isReady(),
         nats: () => notifications.isReachable(),
     });
-    const server = app.listen(config.port, config.host, () => {
-        logger.info({ url: `http://${config.host}:${config.port}${yoga.graphqlEndpoint}` }, 'gateway-api listening');
-    });
+    const server = await listen(app, config);
+    logger.info({ url: `http://${config.host}:${config.port}${yoga.graphqlEndpoint}` }, 'gateway-api listening');
     const forgetExpiredPasses = setInterval(() => void services.usedVisitPasses.forgetExpired(), 60 * 60 * 1000);
     const shutdown = () => {
         clearInterval(forgetExpiredPasses);
+        ledgerReadiness.stop();
         server.close();
-        fabric.close();
+        gateways.close();
         void Promise.allSettled([nats.drain(), readModel.close(), apiPool.end()]);
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
 }
 
-start(loadApiConfig()).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-});
+const logger = pino({ base: { service: 'gateway-api' } });
+try {
+    const config = loadApiConfig();
+    logger.level = config.logLevel;
+    await start(config, logger);
+} catch (error) {
+    const { code, reason } = failureOf(error);
+    logger.error({ err: error, code }, `could not start: ${reason}`);
+    // Whatever start-up left open (a pool, a NATS connection, a gRPC channel) must not keep the process alive.
+    process.exit(1);
+}

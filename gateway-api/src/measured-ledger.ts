@@ -27,10 +27,6 @@ export class MeasuredLedger implements Ledger {
         return this.#measured('evaluate', call, () => this.#ledger.evaluate(caller, call));
     }
 
-    isReachable(): Promise<boolean> {
-        return this.#ledger.isReachable();
-    }
-
     async #measured<T>(operation: string, call: LedgerCall, run: () => Promise<T>): Promise<T> {
         const stop = this.#seconds.startTimer({ operation, transaction: call.transaction });
         try {

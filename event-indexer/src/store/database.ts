@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
+import { type UntilReachableOptions, untilReachable } from '../startup/until-reachable.js';
 
 /** Where one club's index lives: a PostgreSQL database and the schema that holds its tables. */
 export interface DatabaseOptions {
@@ -31,6 +32,19 @@ export function openPool(options: DatabaseOptions, onConnectionLost: (error: Err
         client.on('error', () => undefined);
     });
     return pool;
+}
+
+/** Resolves once PostgreSQL accepts a connection, trying for at most `withinMs` (start-up's bounded wait). */
+export async function waitForDatabase(connectionString: string, options: Omit<UntilReachableOptions, 'neighbour'>): Promise<void> {
+    await untilReachable(
+        async () => {
+            const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });
+            client.on('error', () => undefined);
+            await client.connect();
+            await client.end();
+        },
+        { neighbour: 'PostgreSQL', ...options },
+    );
 }
 
 /** Creates the schema if needed and applies every pending migration (node-pg-migrate, versioned SQL files). */

@@ -53,11 +53,12 @@ export async function startFileIndexer(options: FileIndexerOptions): Promise<Fil
         natsServers: natsServers(),
         httpPort: 0,
         logLevel: 'info',
+        startupWaitMs: 0,
         source: { kind: 'files', dir: options.blocksDir },
     };
     const logs: LogRecord[] = [];
     const logger = pino({ level: config.logLevel }, { write: (line: string) => logs.push(JSON.parse(line) as LogRecord) });
-    const running = await startIndexer(config, new FileBlockSource(options.blocksDir, 20), logger);
+    const running = await startIndexer({ config, source: new FileBlockSource(options.blocksDir, 20), logger });
     const pool = openPool(database);
     const timeoutMs = options.timeoutMs ?? 30_000;
     let stopped = false;

@@ -5,25 +5,28 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {
-    const profilePath = path.join(mkdtempSync(path.join(tmpdir(), 'rcn-')), 'network.json');
-    writeFileSync(
-        profilePath,
-        JSON.stringify({
-            clubs: {
-                AlpineMSP: {
-                    key: 'alpine',
-                    identities: { auditor: { certPath: '/ids/alpine/auditor.pem', keyPath: '/ids/alpine/auditor.key' } },
-                    gateway: { endpoint: '127.0.0.1:17257', tlsRootCertPath: '/tls/alpine.pem' },
-                },
-                HarbourMSP: { key: 'harbour', identities: {} },
-            },
-            channels: { atlantic: ['HarbourMSP', 'AlpineMSP', 'MetroMSP'], alps: ['AlpineMSP', 'MetroMSP'] },
-            postgres: { host: '127.0.0.1', port: 17432, user: 'rcn', database: 'rcn' },
-            nats: { servers: 'nats://127.0.0.1:17422' },
-        }),
-    );
+    const directory = mkdtempSync(path.join(tmpdir(), 'rcn-'));
+    const profilePath = path.join(directory, 'network.json');
+    const alpine = {
+        key: 'alpine',
+        name: 'Alpine Club',
+        ca: { url: 'https://127.0.0.1:17254', name: 'ca-alpine', tlsCertPath: '/tls/ca-alpine.pem' },
+        peer: { endpoint: '127.0.0.1:17251', hostAlias: 'peer.alpine', tlsRootCertPath: '/tls/peer-alpine.pem' },
+        gateway: { endpoint: '127.0.0.1:17257', tlsRootCertPath: '/tls/alpine.pem' },
+        chaincodeServer: { endpoint: '127.0.0.1:17256' },
+        identities: { auditor: { certPath: '/ids/alpine/auditor.pem', keyPath: '/ids/alpine/auditor.key' } },
+    };
+    const profile = {
+        chaincode: 'reciprocal',
+        clubs: { AlpineMSP: alpine },
+        channels: { atlantic: ['HarbourMSP', 'AlpineMSP', 'MetroMSP'], alps: ['AlpineMSP', 'MetroMSP'] },
+        orderer: { mspId: 'OrdererMSP', endpoint: '127.0.0.1:17050', tlsRootCertPath: '/tls/orderer.pem' },
+        postgres: { host: '127.0.0.1', port: 17432, user: 'rcn', database: 'rcn' },
+        nats: { servers: 'nats://127.0.0.1:17422' },
+    };
+    writeFileSync(profilePath, JSON.stringify(profile));
 
-    it('takes its defaults from the network profile: channels of the club, its schema, its peer and auditor identity', () => {
+    it('takes its defaults from the network profile: channels of the club, its schema, its gateway and auditor identity', () => {
         const config = loadConfig({ INDEXER_CLUB: 'AlpineMSP', RCN_NETWORK_PROFILE: profilePath });
         expect(config).to.deep.equal({
             club: 'AlpineMSP',
@@ -33,12 +36,11 @@ describe('loadConfig', () => {
             natsServers: ['nats://127.0.0.1:17422'],
             httpPort: 17460,
             logLevel: 'info',
+            startupWaitMs: 30_000,
             source: {
                 kind: 'peer',
-                endpoint: '127.0.0.1:17257',
-                tlsRootCertPath: '/tls/alpine.pem',
-                certPath: '/ids/alpine/auditor.pem',
-                keyPath: '/ids/alpine/auditor.key',
+                gateway: { endpoint: '127.0.0.1:17257', tlsRootCertPath: '/tls/alpine.pem' },
+                identity: { certPath: '/ids/alpine/auditor.pem', keyPath: '/ids/alpine/auditor.key' },
             },
         });
     });
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
             INDEXER_SCHEMA: 'alpine_index',
             NATS_SERVERS: 'nats://a:1,nats://b:2',
             INDEXER_HTTP_PORT: '9100',
+            STARTUP_WAIT_SECONDS: '2.5',
             INDEXER_BLOCKS_DIR: '/exports',
         });
         expect(config).to.deep.include({
@@ -59,13 +62,23 @@ describe('loadConfig', () => {
             database: { connectionString: 'postgres://x@db/y', schema: 'alpine_index' },
             natsServers: ['nats://a:1', 'nats://b:2'],
             httpPort: 9100,
+            startupWaitMs: 2_500,
             source: { kind: 'files', dir: '/exports' },
         });
     });
 
     it('names what is missing when neither the environment nor the profile gives it', () => {
         expect(() => loadConfig({ INDEXER_CLUB: 'HarbourMSP', RCN_NETWORK_PROFILE: profilePath })).to.throw(/GATEWAY_ENDPOINT is not set/);
-        expect(() => loadConfig({ INDEXER_CLUB: 'HarbourMSP', RCN_NETWORK_PROFILE: '/nowhere.json' })).to.throw(/DATABASE_URL is not set/);
+        expect(() => loadConfig({ INDEXER_CLUB: 'HarbourMSP', RCN_NETWORK_PROFILE: profilePath, GATEWAY_ENDPOINT: '127.0.0.1:1' })).to.throw(/GATEWAY_TLS_ROOT_CERT is not set/);
+    });
+
+    it('refuses a named network profile that is missing or not of the profile’s shape, as INVALID_CONFIGURATION', () => {
+        expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', RCN_NETWORK_PROFILE: '/nowhere.json' }))
+            .to.throw(/no network profile at \/nowhere\.json/)
+            .with.property('code', 'INVALID_CONFIGURATION');
+        const badPath = path.join(directory, 'bad.json');
+        writeFileSync(badPath, JSON.stringify({ ...profile, clubs: { AlpineMSP: { ...alpine, gateway: { endpoint: '127.0.0.1:17257' } } } }));
+        expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', RCN_NETWORK_PROFILE: badPath })).to.throw(/clubs\.AlpineMSP\.gateway\.tlsRootCertPath/);
     });
 
     it('refuses invalid values with the variable named', () => {
@@ -73,5 +86,6 @@ describe('loadConfig', () => {
         expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', INDEXER_HTTP_PORT: 'eighty' })).to.throw(/INDEXER_HTTP_PORT/);
         expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', INDEXER_SCHEMA: 'Drop Table' })).to.throw(/INDEXER_SCHEMA/);
         expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', LOG_LEVEL: 'loud' })).to.throw(/LOG_LEVEL/);
+        expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', STARTUP_WAIT_SECONDS: 'soon' })).to.throw(/STARTUP_WAIT_SECONDS/);
     });
 });

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, SignJWT, type JWK } from 'jose';
 import type { CallerClaims } from './claims.js';
@@ -56,7 +56,10 @@ export class LocalIssuer {
         const privateKey = await signingKeyIn(directory);
         const jwk: JWK = createPublicKey(privateKey).export({ format: 'jwk' });
         const publicJwk: JWK = { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: ALGORITHM, use: 'sig' };
-        await writeFile(join(directory, LOCAL_JWKS_FILE), `${JSON.stringify({ keys: [publicJwk] }, null, 2)}\n`);
+        // Written aside and renamed: the API may read the file at any moment, and must never see half of it.
+        const draft = join(directory, `.${LOCAL_JWKS_FILE}.${process.pid.toString()}`);
+        await writeFile(draft, `${JSON.stringify({ keys: [publicJwk] }, null, 2)}\n`);
+        await rename(draft, join(directory, LOCAL_JWKS_FILE));
         return new LocalIssuer(privateKey, publicJwk);
     }
 

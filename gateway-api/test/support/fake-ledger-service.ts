@@ -39,7 +39,6 @@ export function transactionIdOf(label: string): string {
 export class FakeLedgerService implements Ledger {
     readonly submit = sinon.stub<[Caller, LedgerCall], Promise<CommittedTransaction>>();
     readonly evaluate = sinon.stub<[Caller, LedgerCall], Promise<string>>();
-    readonly isReachable = sinon.stub<[], Promise<boolean>>().resolves(true);
     readonly #commits = new Map<string, CommittedTransaction>();
     readonly #answers = new Map<string, string>();
     readonly #failures = new Map<string, unknown>();

@@ -97,10 +97,6 @@ export class InProcessLedger implements Ledger, LedgerReader {
         return Buffer.from(payload ?? []).toString('utf8');
     }
 
-    isReachable(): Promise<boolean> {
-        return Promise.resolve(true);
-    }
-
     /** The chain's copy of a block, as a peer's qscc would give it. */
     block(channel: string, blockNumber: bigint): Promise<ParsedBlock> {
         const built = channel === this.#channel ? this.#blocks[Number(blockNumber)] : undefined;

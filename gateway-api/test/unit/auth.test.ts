@@ -232,6 +232,38 @@ describe('authentication: JWT bearer tokens', () => {
             }
         });
 
+        it('starts without the JWKS file, refuses tokens until it appears, and reads it again for a key made since', async () => {
+            const directory = await mkdtemp(join(tmpdir(), 'rcn-jwks-'));
+            try {
+                const file = join(directory, 'jwks.json');
+                const verifier = verifierWith(await loadTokenKeys(file));
+                const early = await verifier.verify(await signedToken(key)).catch((error: unknown) => error);
+                expect(early).to.be.instanceOf(ApiError).with.property('message', 'the token is not signed by a key of the issuer');
+                await writeFile(file, JSON.stringify({ keys: [key.publicJwk] }));
+                expect(await verifier.verify(await signedToken(key))).to.include({ subject: 'alice' });
+                const rotated = await testSigningKey();
+                await writeFile(file, JSON.stringify({ keys: [key.publicJwk, rotated.publicJwk] }));
+                await new Promise((resolve) => setTimeout(resolve, 1_100));
+                expect(await verifier.verify(await signedToken(rotated, { sub: 'carol' }))).to.include({ subject: 'carol' });
+                await writeFile(file, 'not JSON');
+                await new Promise((resolve) => setTimeout(resolve, 1_100));
+                expect(await verifier.verify(await signedToken(key)), 'keys already read stay in use').to.include({ subject: 'alice' });
+            } finally {
+                await rm(directory, { recursive: true });
+            }
+        });
+
+        it('refuses to start on a JWKS file that exists but holds no key set', async () => {
+            const directory = await mkdtemp(join(tmpdir(), 'rcn-jwks-'));
+            try {
+                await writeFile(join(directory, 'jwks.json'), '{"keys": 42}');
+                const refused = await loadTokenKeys(join(directory, 'jwks.json')).catch((error: unknown) => error);
+                expect(refused).to.be.instanceOf(Error).with.property('message').that.matches(/JSON Web Key Set malformed/);
+            } finally {
+                await rm(directory, { recursive: true });
+            }
+        });
+
         it('refuses a JWKS document that is not one', () => {
             expect(() => localTokenKeys('{"keys": 42}')).to.throw(/JSON Web Key Set malformed/);
         });
