@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GatewayConnection, LOCAL_NETWORK_PROFILE, type NetworkProfile, connectToGateway, loadNetworkProfile, postgresUrlOf } from '@reciprocal-clubs/ledger-connection';
@@ -34,9 +33,9 @@ export class LiveNetwork {
     }
 
     static async open(): Promise<LiveNetwork> {
-        const file = process.env.RCN_NETWORK_PROFILE ?? LOCAL_NETWORK_PROFILE;
-        const { api } = JSON.parse(readFileSync(file, 'utf8')) as { api: { url: string } };
-        return new LiveNetwork(loadNetworkProfile(file), api.url, await LocalIssuer.open(path.join(repositoryRoot, LOCAL_ISSUER_DIRECTORY)));
+        const profile = loadNetworkProfile(process.env.RCN_NETWORK_PROFILE ?? LOCAL_NETWORK_PROFILE);
+        if (profile.api === undefined) throw new Error('the network profile names no API: run ./test-network.sh up');
+        return new LiveNetwork(profile, profile.api.url, await LocalIssuer.open(path.join(repositoryRoot, LOCAL_ISSUER_DIRECTORY)));
     }
 
     token(claims: CallerClaims): Promise<string> {

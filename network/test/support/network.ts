@@ -5,35 +5,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { type Contract, type Gateway, type Network, connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { type NetworkProfile, loadNetworkProfile as loadProfile } from '@reciprocal-clubs/ledger-connection';
 import { clubRegistration } from '../../../chaincode/test/support/fixtures';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const CHAINCODE = 'reciprocal';
 
-interface Endpoint {
-    readonly endpoint: string;
-    readonly hostAlias?: string;
-    readonly tlsRootCertPath: string;
-}
-
-/** The part of .network/network.json that these tests read. */
-export interface NetworkProfile {
-    readonly clubs: Record<
-        string,
-        {
-            readonly key: string;
-            readonly name: string;
-            readonly peer: Endpoint;
-            readonly gateway: Endpoint;
-            readonly identities: Record<string, { readonly certPath: string; readonly keyPath: string }>;
-        }
-    >;
-    readonly channels: Record<string, readonly string[]>;
-}
+export type { NetworkProfile };
 
 export function loadNetworkProfile(): NetworkProfile {
-    const file = process.env.RCN_NETWORK_PROFILE ?? path.join(ROOT, '.network/network.json');
-    return JSON.parse(readFileSync(file, 'utf8')) as NetworkProfile;
+    return loadProfile(process.env.RCN_NETWORK_PROFILE ?? path.join(ROOT, '.network/network.json'));
 }
 
 export interface ClubConnection {
