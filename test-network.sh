@@ -42,17 +42,11 @@ component_ports() {
     esac
 }
 
+# `<kind>_healthy [<org>]` for a component named `<kind>-<org>` or `<kind>`.
 component_healthy() {
     case $1 in
-    ca-*) ca_healthy "${1#ca-}" ;;
-    postgres) postgres_healthy ;;
-    nats) nats_healthy ;;
-    orderer) orderer_healthy ;;
-    peer-*) peer_healthy "${1#peer-}" ;;
-    chaincode-*) chaincode_server_healthy "${1#chaincode-}" ;;
-    gateway-*) gateway_healthy "${1#gateway-}" ;;
-    indexer-*) indexer_healthy "${1#indexer-}" ;;
-    api) api_healthy ;;
+    *-*) "${1%%-*}_healthy" "${1#*-}" ;;
+    *) "${1}_healthy" ;;
     esac
 }
 

@@ -100,12 +100,12 @@ wait_until_planned() {
     done
 }
 
-chaincode_server_healthy() { port_in_use "$(chaincode_server_port "$1")"; }
+chaincode_healthy() { port_in_use "$(chaincode_server_port "$1")"; }
 
 # The peer only accepts a server that registers with the package ID it installed. A server running an
 # earlier version keeps serving the channels whose definition still names it until the new version is
 # committed everywhere: it listens on the other port of the pair (chaincode_server_port).
-start_chaincode_server() {
+start_chaincode() {
     local club=$1 tls id id_file="$CHAINCODE_DIR/$1/running-package-id"
     tls=$(chaincode_tls_dir "$club")
     id=$(package_id "$club")
@@ -120,12 +120,8 @@ start_chaincode_server() {
         --module-path "$ROOT_DIR/chaincode"
 }
 
-start_chaincode_servers() {
-    for club in "${CLUBS[@]}"; do start_chaincode_server "$club"; done
-    for club in "${CLUBS[@]}"; do
-        wait_until "chaincode-$club" 30 chaincode_server_healthy "$club"
-    done
-}
+chaincode_summary() { echo "on 127.0.0.1:$(chaincode_server_port "$1") ($(cat "$CHAINCODE_DIR/$1/running-package-id"))"; }
+start_chaincode_servers() { start_for_each_club chaincode; }
 
 stop_chaincode_servers() {
     for club in "${CLUBS[@]}"; do

@@ -95,6 +95,21 @@ stop_process() {
     rm -f "$(pid_file "$name")"
 }
 
+# Starts the `kind` component of every club with `start_<kind> <club>`, then waits until each one's
+# `<kind>_healthy <club>` succeeds and logs it as ready, with what `<kind>_summary <club>` says.
+start_for_each_club() {
+    local kind=$1
+    for club in "${CLUBS[@]}"; do "start_$kind" "$club"; done
+    for club in "${CLUBS[@]}"; do
+        wait_until "$kind-$club" 60 "${kind}_healthy" "$club"
+        log "$kind-$club ready $("${kind}_summary" "$club")"
+    done
+}
+
+stop_for_each_club() {
+    for club in "${CLUBS[@]}"; do stop_process "$1-$club"; done
+}
+
 # Waits until a command succeeds, or fails naming the component and showing its log.
 wait_until() {
     local name=$1 seconds=$2

@@ -18,14 +18,7 @@ start_gateway() {
         start_process "gateway-$club" node "$ROOT_DIR/network/gateway/dist/main.js"
 }
 
-start_gateways() {
-    for club in "${CLUBS[@]}"; do start_gateway "$club"; done
-    for club in "${CLUBS[@]}"; do
-        wait_until "gateway-$club" 30 gateway_healthy "$club"
-        log "gateway-$club ready on $(gateway_endpoint "$club") (operations on $(gateway_operations_port "$club"))"
-    done
-}
+gateway_summary() { echo "on $(gateway_endpoint "$1") (operations on $(gateway_operations_port "$1"))"; }
+start_gateways() { start_for_each_club gateway; }
 
-stop_gateways() {
-    for club in "${CLUBS[@]}"; do stop_process "gateway-$club"; done
-}
+stop_gateways() { stop_for_each_club gateway; }

@@ -11,17 +11,10 @@ start_indexer() {
         start_process "indexer-$club" node "$ROOT_DIR/event-indexer/dist/main.js"
 }
 
-start_indexers() {
-    for club in "${CLUBS[@]}"; do start_indexer "$club"; done
-    for club in "${CLUBS[@]}"; do
-        wait_until "indexer-$club" 60 indexer_healthy "$club"
-        log "indexer-$club ready (schema indexer_$club; health and metrics on $(indexer_port "$club"))"
-    done
-}
+indexer_summary() { echo "(schema indexer_$1; health and metrics on $(indexer_port "$1"))"; }
+start_indexers() { start_for_each_club indexer; }
 
-stop_indexers() {
-    for club in "${CLUBS[@]}"; do stop_process "indexer-$club"; done
-}
+stop_indexers() { stop_for_each_club indexer; }
 
 # The next block the club's indexer will apply on a channel: its indexed height.
 indexed_height() {

@@ -60,14 +60,7 @@ start_peer() {
         "$FABRIC_BIN_DIR/peer" node start
 }
 
-start_peers() {
-    for club in "${CLUBS[@]}"; do start_peer "$club"; done
-    for club in "${CLUBS[@]}"; do
-        wait_until "peer-$club" 60 peer_healthy "$club"
-        log "peer-$club ready on $(peer_endpoint "$club") (operations on $(peer_operations_port "$club"))"
-    done
-}
+peer_summary() { echo "on $(peer_endpoint "$1") (operations on $(peer_operations_port "$1"))"; }
+start_peers() { start_for_each_club peer; }
 
-stop_peers() {
-    for club in "${CLUBS[@]}"; do stop_process "peer-$club"; done
-}
+stop_peers() { stop_for_each_club peer; }
