@@ -4,6 +4,7 @@ import type { Caller } from './caller.js';
 import type { Ledger } from './ledger.js';
 import type { NotificationFeed } from './notification-feed.js';
 import type { UsedVisitPasses } from './passes/used-passes.js';
+import type { PersonalDataKeys } from './personal-data/data-keys.js';
 import type { ReadModel } from './read-model.js';
 
 /** Each club's visit-pass signing key, held by the club's own API; undefined for clubs this API does not serve. */
@@ -20,6 +21,8 @@ export interface ApiServices {
     readonly passSigningKeys: PassSigningKeys;
     readonly notifications: NotificationFeed;
     readonly usedVisitPasses: UsedVisitPasses;
+    /** The data keys that seal the club's members' personal records; destroying one erases the record. */
+    readonly personalDataKeys: PersonalDataKeys;
 }
 
 /** Per-request GraphQL context. */

@@ -26,6 +26,7 @@ import { LedgerReadiness } from './ledger-readiness.js';
 import { MeasuredLedger } from './measured-ledger.js';
 import { NatsNotificationFeed } from './notification-feed.js';
 import { UsedVisitPasses } from './passes/used-passes.js';
+import { DatabasePersonalDataKeys } from './personal-data/data-keys.js';
 import { ReadModel } from './read-model.js';
 import { createApiYoga } from './yoga.js';
 
@@ -74,6 +75,7 @@ async function start(config: ApiConfig, logger: Logger): Promise<void> {
         ledger: new MeasuredLedger(fabric, registry),
         notifications,
         usedVisitPasses: new UsedVisitPasses(apiPool),
+        personalDataKeys: new DatabasePersonalDataKeys(apiPool),
         passSigningKeys: async (club) => {
             const pem = await readFile(path.join(config.passKeysDir, `${club}.pem`)).catch(() => undefined);
             return pem === undefined ? undefined : createPrivateKey(pem);

@@ -113,7 +113,9 @@ start_chaincode() {
         mv "$(pid_file "chaincode-$club")" "$(pid_file "chaincode-$club-previous")"
     fi
     echo "$id" >"$id_file"
-    CORE_CHAINCODE_LOGGING_LEVEL=${CORE_CHAINCODE_LOGGING_LEVEL:-warning} \
+    # Fabric 2.1 peers cannot purge private data (2.5): the chaincode erases by deleting only, and the API
+    # destroys the member's data key (see README.md, "Which Fabric, and what it lacks").
+    CORE_CHAINCODE_LOGGING_LEVEL=${CORE_CHAINCODE_LOGGING_LEVEL:-warning} RCN_PURGE_PRIVATE_DATA=false \
         start_process "chaincode-$club" "$ROOT_DIR/node_modules/.bin/fabric-chaincode-node" server \
         --chaincode-address "127.0.0.1:$(chaincode_server_port "$club")" --chaincode-id "$id" \
         --chaincode-tls-cert-file "$tls/server.crt" --chaincode-tls-key-file "$tls/server.key" \

@@ -64,9 +64,18 @@ export class WorldState {
         await this.#stub.deleteState(this.keyOf(key));
     }
 
-    /** Sets a key-level endorsement policy (a serialized SignaturePolicyEnvelope). */
+    /**
+     * Sets a key-level endorsement policy (a serialized SignaturePolicyEnvelope) unless the key has it already.
+     * A peer invalidates (ENDORSEMENT_POLICY_FAILURE) every later transaction of a block that writes a key whose
+     * policy an earlier one set; left unchanged, concurrent writers of the key meet as MVCC read conflicts.
+     */
     async requireEndorsers(key: CompositeKey, policy: Uint8Array): Promise<void> {
-        await this.#stub.setStateValidationParameter(this.keyOf(key), policy);
+        const ledgerKey = this.keyOf(key);
+        // fabric-shim gives undefined, not empty bytes, for a key without a policy (its declarations say otherwise).
+        const current = (await this.#stub.getStateValidationParameter(ledgerKey)) as Uint8Array | undefined;
+        if (!Buffer.from(current ?? []).equals(Buffer.from(policy))) {
+            await this.#stub.setStateValidationParameter(ledgerKey, policy);
+        }
     }
 
     /** Every value under a partial key. For indexes and small sets only (clubs of a channel). */
@@ -120,7 +129,12 @@ export class WorldState {
         return bytes.length > 0 ? Buffer.from(bytes).toString('hex') : undefined;
     }
 
-    /** Removes a private value and its history from every peer that holds it (Fabric 2.5 purge). */
+    /** Deletes a private value; past versions stay in the peers' private data stores (see purgePrivate). */
+    async deletePrivate(collection: string, key: CompositeKey): Promise<void> {
+        await this.#stub.deletePrivateData(collection, this.keyOf(key));
+    }
+
+    /** Removes a private value and its history from every peer that holds it (Fabric ≥ 2.5 only). */
     async purgePrivate(collection: string, key: CompositeKey): Promise<void> {
         await this.#stub.purgePrivateData(collection, this.keyOf(key));
     }

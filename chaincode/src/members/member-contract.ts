@@ -4,6 +4,7 @@ import { RecordContract } from '../contract';
 import { ChaincodeError, ErrorCode } from '../errors';
 import { requireActiveClub, requireOwnersAndMajority } from '../clubs/clubs';
 import { type CompositeKey, Keys, implicitCollectionOf } from '../ledger/keys';
+import { purgesPrivateData } from '../ledger/purge';
 import { MspId, PageBookmark, PageSize } from '../model/common';
 import { EventName } from '../model/events';
 import {
@@ -14,7 +15,7 @@ import {
     type MemberSequence,
     type MemberStatus,
     PERSONAL_DATA_TRANSIENT_KEY,
-    PersonalData,
+    PersonalDataEnvelope,
 } from '../model/member';
 import {
     memberNumberFor,
@@ -27,11 +28,15 @@ import {
 
 @Info({
     title: 'Members',
-    description: 'A home club enrols and manages its members; personal data stays in its implicit collection.',
+    description: 'A home club enrols and manages its members; personal data stays, sealed, in its implicit collection.',
 })
 export class MemberContract extends RecordContract {
-    constructor() {
+    readonly #purges: boolean;
+
+    /** `purges`: whether the peer can purge private data (RCN_PURGE_PRIVATE_DATA, read when the server loads the contracts). */
+    constructor(purges: boolean = purgesPrivateData()) {
         super('Member');
+        this.#purges = purges;
     }
 
     @Transaction()
@@ -62,10 +67,11 @@ export class MemberContract extends RecordContract {
 
     /**
      * Writes only the home club's implicit collection, so the home club alone endorses it
-     * and the personal record never reaches another club's peer.
+     * and the personal record never reaches another club's peer. The record comes sealed by the home club's
+     * API: the chaincode checks the envelope's shape and stores it as it is; it never sees the plaintext.
      */
     @Transaction()
-    @Param('memberNumber', 'string', 'member number; the record itself comes in the transient map as personalData')
+    @Param('memberNumber', 'string', 'member number; the sealed record comes in the transient map as personalData')
     @Returns('string')
     async recordPersonalData(ctx: RecordContext, memberNumber: string): Promise<string> {
         ctx.requireRole('admin');
@@ -161,7 +167,12 @@ export class MemberContract extends RecordContract {
         return save(ctx, home, key, renewed, event);
     }
 
-    /** Erasure on request: the public record stays, TERMINATED; the personal record leaves every peer. */
+    /**
+     * Erasure on request: the public record stays, TERMINATED; the sealed record is deleted, and purged from the
+     * peers' private data history where the peer can purge (Fabric ≥ 2.5). Where it cannot, the home club's API
+     * destroys the member's data key once this commits, which leaves the copies that stay unreadable.
+     * Erasing again is allowed, so an API that failed to destroy the key can simply retry.
+     */
     @Transaction()
     @Param('memberNumber', 'string', 'member number')
     @Returns('string')
@@ -171,7 +182,11 @@ export class MemberContract extends RecordContract {
         const { home, key, member } = await requireOwnMember(ctx, number);
         requireStatus(member, ['TERMINATED'], 'have personal data erased before it is TERMINATED');
 
-        await ctx.state.purgePrivate(implicitCollectionOf(home), key);
+        const collection = implicitCollectionOf(home);
+        await ctx.state.deletePrivate(collection, key);
+        if (this.#purges) {
+            await ctx.state.purgePrivate(collection, key);
+        }
         ctx.emit(EventName.PersonalDataErased, [home], [{ kind: 'member', value: member }]);
         return JSON.stringify({ memberNumber: number });
     }
@@ -197,7 +212,7 @@ export class MemberContract extends RecordContract {
         return JSON.stringify(await ctx.state.page<Member>(Keys.membersOf(home), size, after));
     }
 
-    /** Only the home club's admins and staff see personal data, and only from its own peers. */
+    /** Only the home club's admins and staff see the sealed personal record, and only from its own peers. */
     @Transaction(false)
     @Param('memberNumber', 'string', 'member number')
     @Returns('string')
@@ -205,7 +220,7 @@ export class MemberContract extends RecordContract {
         ctx.requireRole('admin', 'staff');
         const number = parseValue(MemberNumber, memberNumber, 'memberNumber');
         const { home, key } = await requireCallerIsHome(ctx, number);
-        const personalData = await ctx.state.getPrivate<PersonalData>(implicitCollectionOf(home), key);
+        const personalData = await ctx.state.getPrivate<PersonalDataEnvelope>(implicitCollectionOf(home), key);
         if (personalData === undefined) {
             throw new ChaincodeError(ErrorCode.NOT_FOUND, `member ${number} has no personal record at ${home}`);
         }
@@ -221,13 +236,13 @@ export class MemberContract extends RecordContract {
     }
 }
 
-/** The personal record from the transient map: it never travels in arguments, which every peer and block keep. */
-function personalDataOf(ctx: RecordContext): PersonalData {
+/** The sealed personal record from the transient map: it never travels in arguments, which every peer and block keep. */
+function personalDataOf(ctx: RecordContext): PersonalDataEnvelope {
     const bytes = ctx.stub.getTransient().get(PERSONAL_DATA_TRANSIENT_KEY);
     if (bytes === undefined || bytes.length === 0) {
         throw new ChaincodeError(ErrorCode.INVALID_ARGUMENT, `the transient map carries no ${PERSONAL_DATA_TRANSIENT_KEY}`);
     }
-    return parseArgument(PersonalData, Buffer.from(bytes).toString('utf8'), PERSONAL_DATA_TRANSIENT_KEY);
+    return parseArgument(PersonalDataEnvelope, Buffer.from(bytes).toString('utf8'), PERSONAL_DATA_TRANSIENT_KEY);
 }
 
 /** Writes a changed public record, stamped, and emits its one event. */

@@ -3,6 +3,7 @@
 export * from '../errors';
 export { type CompositeKey, Keys, implicitCollectionOf } from '../ledger/keys';
 export { endorsersSatisfying } from '../ledger/endorsers';
+export { toLedgerBytes } from '../ledger/state';
 export * from './agreement';
 export * from './bar';
 export * from './club';

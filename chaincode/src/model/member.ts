@@ -32,22 +32,20 @@ export interface Member {
     readonly membershipType: MembershipType;
     readonly status: MemberStatus;
     readonly validUntil: CalendarDate;
-    /** SHA-256 (hex) of the salted personal record in the home club's implicit collection, once recorded. */
+    /** SHA-256 (hex) of the sealed personal record in the home club's implicit collection, once recorded. */
     readonly personalDataHash?: string;
     readonly enrolled: ChangeStamp;
     readonly updated: ChangeStamp;
 }
 
-/** The transient-map key under which the API passes the personal record. */
+/** The transient-map key under which the API passes the sealed personal record. */
 export const PERSONAL_DATA_TRANSIENT_KEY = 'personalData';
 
 /**
- * The personal record. It lives only in the home club's implicit private data
- * collection and reaches the chaincode in the transient map, never in arguments.
+ * The personal record in plaintext. Only the home club's API ever holds it: it validates the record with this
+ * schema, then seals it (PersonalDataEnvelope) before anything reaches a peer.
  */
 export const PersonalData = z.strictObject({
-    /** Random salt chosen by the home club so the public hash cannot be guessed. */
-    salt: z.string().min(16).max(128),
     givenName: ShortText,
     familyName: ShortText,
     dateOfBirth: CalendarDate,
@@ -81,3 +79,28 @@ export const PersonalData = z.strictObject({
         .optional(),
 });
 export type PersonalData = z.infer<typeof PersonalData>;
+
+/** base64url without padding, of exactly `bytes` bytes when given. */
+function base64url(bytes?: number) {
+    const text = z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url without padding');
+    return bytes === undefined ? text : text.length(Math.ceil((bytes * 4) / 3), `must be ${String(bytes)} bytes in base64url`);
+}
+
+/** Room for the largest PersonalData the schema allows, sealed and in base64url. */
+const MAX_CIPHERTEXT_LENGTH = 16 * 1024;
+
+/**
+ * The personal record as the ledger holds it: sealed by the home club's API with AES-256-GCM under a data key
+ * per member that only the home club keeps (the channel and member number are its additional authenticated
+ * data). Peers, blocks and indexers see this envelope only; destroying the key erases every copy of the record.
+ */
+export const PersonalDataEnvelope = z.strictObject({
+    v: z.literal(1),
+    alg: z.literal('A256GCM'),
+    /** The 96-bit GCM nonce, random for every sealing. */
+    iv: base64url(12),
+    ciphertext: base64url().max(MAX_CIPHERTEXT_LENGTH),
+    /** The 128-bit GCM authentication tag. */
+    tag: base64url(16),
+});
+export type PersonalDataEnvelope = z.infer<typeof PersonalDataEnvelope>;

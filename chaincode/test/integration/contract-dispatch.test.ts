@@ -7,11 +7,11 @@ import { loadNetworkProfile } from './network-profile';
 import type { KeyRevision } from '../../src/ledger/state';
 import type { Agreement } from '../../src/model/agreement';
 import type { Proposal } from '../../src/model/governance';
-import type { Member, PersonalData } from '../../src/model/member';
+import type { Member, PersonalDataEnvelope } from '../../src/model/member';
 import type { Visit } from '../../src/model/visit';
 import { agreementTerms } from '../support/agreement-fixtures';
 import { clubRegistration } from '../support/fixtures';
-import { memberEnrolment, personalData } from '../support/member-fixtures';
+import { memberEnrolment, personalDataEnvelope } from '../support/member-fixtures';
 import { FakeLedger } from '../support/ledger';
 
 /**
@@ -135,9 +135,9 @@ describe('the built chaincode through fabric-shim', () => {
         }
 
         const { memberNumber } = await call<Member>(as(alpine, 'admin'), 'Member:enrol', JSON.stringify(memberEnrolment()));
-        await call(as(alpine, 'admin', { transient: { personalData: JSON.stringify(personalData()) } }), 'Member:recordPersonalData', memberNumber);
+        await call(as(alpine, 'admin', { transient: { personalData: JSON.stringify(personalDataEnvelope()) } }), 'Member:recordPersonalData', memberNumber);
         await call(as(alpine, 'admin'), 'Member:activate', memberNumber);
-        expect(await call<PersonalData>(as(alpine, 'staff'), 'Member:readPersonalData', memberNumber)).to.deep.equal(personalData());
+        expect(await call<PersonalDataEnvelope>(as(alpine, 'staff'), 'Member:readPersonalData', memberNumber)).to.deep.equal(personalDataEnvelope());
         expect((await invoke(as(metro, 'staff'), 'Member:readPersonalData', memberNumber)).message).to.match(/^FORBIDDEN: /);
 
         const { agreementId } = await call<Agreement>(as(alpine, 'admin'), 'Agreement:propose', metro, JSON.stringify(agreementTerms()));

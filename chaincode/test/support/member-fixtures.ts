@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { MemberContract } from '../../src/members/member-contract';
-import type { Member, MemberEnrolment, MemberStatus, PersonalData } from '../../src/model/member';
+import type { Member, MemberEnrolment, MemberStatus, PersonalData, PersonalDataEnvelope } from '../../src/model/member';
 import type { RecordContext } from '../../src/context';
 import { admin, endorsersNamedFor } from './fixtures';
 import type { FakeLedger, Submitter, TransactionOutcome } from './ledger';
@@ -10,9 +11,9 @@ export function memberEnrolment(overrides: Partial<MemberEnrolment> = {}): Membe
     return { membershipType: 'REGULAR', validUntil: '2027-12-31', ...overrides };
 }
 
+/** A plaintext personal record, as the home club's API validates it before sealing it. */
 export function personalData(overrides: Partial<PersonalData> = {}): PersonalData {
     return {
-        salt: 'f3a9c1d27be84e06a5d1',
         givenName: 'Ada',
         familyName: 'Lovelace',
         dateOfBirth: '1985-12-10',
@@ -25,8 +26,27 @@ export function personalData(overrides: Partial<PersonalData> = {}): PersonalDat
     };
 }
 
-/** The home club's admin passing a personal record in the transient map, as the API does. */
-export function adminWithPersonalData(mspId: string, data: unknown = personalData()): Submitter {
+/**
+ * A sealed personal record as the home club's API passes it. The chaincode checks only the envelope's shape and
+ * never decrypts, so bytes derived from `seed` stand in for a real sealing (the API's tests seal for real).
+ */
+export function personalDataEnvelope(seed = 'ada', overrides: Partial<PersonalDataEnvelope> = {}): PersonalDataEnvelope {
+    const bytes = (label: string, length: number) => {
+        const digest = createHash('sha256').update(`${seed} ${label}`).digest();
+        return Buffer.concat(Array.from({ length: Math.ceil(length / digest.length) }, () => digest)).subarray(0, length);
+    };
+    return {
+        v: 1,
+        alg: 'A256GCM',
+        iv: bytes('iv', 12).toString('base64url'),
+        ciphertext: bytes('ciphertext', 320).toString('base64url'),
+        tag: bytes('tag', 16).toString('base64url'),
+        ...overrides,
+    };
+}
+
+/** The home club's admin passing a sealed personal record in the transient map, as the API does. */
+export function adminWithPersonalData(mspId: string, data: unknown = personalDataEnvelope()): Submitter {
     return { ...admin(mspId), transient: { personalData: JSON.stringify(data) } };
 }
 
@@ -54,7 +74,7 @@ export function changePersonalData(
     return ledger.submit(submitter, run, [submitter.mspId]);
 }
 
-export async function recordPersonalData(ledger: FakeLedger, home: string, memberNumber: string, data = personalData()): Promise<void> {
+export async function recordPersonalData(ledger: FakeLedger, home: string, memberNumber: string, data: unknown = personalDataEnvelope()): Promise<void> {
     await changePersonalData(ledger, adminWithPersonalData(home, data), (ctx) => members.recordPersonalData(ctx, memberNumber));
 }
 

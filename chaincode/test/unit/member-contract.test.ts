@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import type { RecordContext } from '../../src/context';
+import { MemberContract } from '../../src/members/member-contract';
+import { PURGE_PRIVATE_DATA_SETTING, purgesPrivateData } from '../../src/ledger/purge';
 import type { Page } from '../../src/ledger/state';
 import type { Club } from '../../src/model/club';
-import type { Member, MemberStatus, PersonalData } from '../../src/model/member';
+import type { Member, MemberStatus, PersonalDataEnvelope } from '../../src/model/member';
 import { ALPINE, HARBOUR, METRO, admin, auditor, registerClubs, staff } from '../support/fixtures';
 import { FakeLedger, type Submitter, refusal } from '../support/ledger';
 import {
@@ -17,6 +19,7 @@ import {
     memberIn,
     members,
     personalData,
+    personalDataEnvelope,
     readMember,
     recordPersonalData,
     snapshot,
@@ -24,16 +27,8 @@ import {
 
 const HARBOUR_COLLECTION = '_implicit_org_HarbourMSP';
 const statuses: MemberStatus[] = ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED', 'TERMINATED'];
-const personalValues = [
-    'Ada',
-    'Lovelace',
-    '1985-12-10',
-    'ada.lovelace@example.org',
-    '+41791234567',
-    'Seestrasse',
-    'Babbage',
-    'f3a9c1d27be84e06a5d1',
-];
+/** The sealed record's parts: not even these may reach public state or an event. */
+const personalValues = Object.values(personalDataEnvelope()).filter((part) => typeof part === 'string' && part.length > 8);
 
 /** Every write a home club's admin may submit about a member, with the arguments it needs. */
 const writes: [string, (ctx: RecordContext, memberNumber: string) => Promise<string>][] = [
@@ -263,7 +258,7 @@ describe('MemberContract', () => {
                 members.recordPersonalData(ctx, memberNumber),
             );
 
-            expect(ledger.readPrivate<PersonalData>(HARBOUR_COLLECTION, 'member', HARBOUR, memberNumber)).to.deep.equal(personalData());
+            expect(ledger.readPrivate<PersonalDataEnvelope>(HARBOUR_COLLECTION, 'member', HARBOUR, memberNumber)).to.deep.equal(personalDataEnvelope());
             expect([...ledger.privateData.keys()]).to.deep.equal([HARBOUR_COLLECTION]);
             const after = snapshot(ledger);
             expect(after.state, 'public state').to.deep.equal(before.state);
@@ -291,19 +286,19 @@ describe('MemberContract', () => {
             expect(keys).to.deep.equal([...keys].sort());
         });
 
-        it('accepts a record without the optional fields', async () => {
-            const { salt, givenName, familyName, dateOfBirth, email } = personalData();
-            const minimal = { salt, givenName, familyName, dateOfBirth, email };
-            await recordPersonalData(ledger, HARBOUR, memberNumber, minimal);
-            expect(ledger.readPrivate(HARBOUR_COLLECTION, 'member', HARBOUR, memberNumber)).to.deep.equal(minimal);
+        it('stores the envelope as the API sealed it, so the public hash is over exactly those bytes', async () => {
+            const envelope = personalDataEnvelope('grace');
+            await recordPersonalData(ledger, HARBOUR, memberNumber, envelope);
+            const raw = ledger.privateData.get(HARBOUR_COLLECTION)?.get(ledger.key('member', HARBOUR, memberNumber));
+            expect(Buffer.from(raw ?? []).toString('utf8')).to.equal(JSON.stringify(envelope, Object.keys(envelope).sort()));
         });
 
         for (const status of ['ACTIVE', 'SUSPENDED', 'EXPIRED'] as const) {
             it(`replaces the record of a ${status} member and leaves its public hash to attestation`, async () => {
                 const number = await memberIn(ledger, HARBOUR, status);
                 const before = snapshot(ledger);
-                await recordPersonalData(ledger, HARBOUR, number, personalData({ email: 'ada@example.net' }));
-                expect(ledger.readPrivate<PersonalData>(HARBOUR_COLLECTION, 'member', HARBOUR, number)?.email).to.equal('ada@example.net');
+                await recordPersonalData(ledger, HARBOUR, number, personalDataEnvelope('ada, moved'));
+                expect(ledger.readPrivate<PersonalDataEnvelope>(HARBOUR_COLLECTION, 'member', HARBOUR, number)).to.deep.equal(personalDataEnvelope('ada, moved'));
                 expect(snapshot(ledger).state).to.deep.equal(before.state);
             });
         }
@@ -323,25 +318,22 @@ describe('MemberContract', () => {
             expect(snapshot(ledger)).to.deep.equal(before);
         });
 
+        const envelope = personalDataEnvelope();
         const badRecords: [string, unknown][] = [
             ['an empty entry', ''],
-            ['not JSON', '{givenName:'],
-            ['a missing salt', { ...personalData(), salt: undefined }],
-            ['a short salt', personalData({ salt: 'abc' })],
-            ['a missing family name', { ...personalData(), familyName: undefined }],
-            ['a blank given name', personalData({ givenName: '   ' })],
-            ['a given name over 200 characters', personalData({ givenName: 'A'.repeat(201) })],
-            ['an invalid email', personalData({ email: 'ada-at-example' })],
-            ['a phone number that is not E.164', personalData({ phone: '079 123 45 67' })],
-            ['an unparseable date of birth', personalData({ dateOfBirth: '10/12/1985' })],
-            ['a date of birth that does not exist', personalData({ dateOfBirth: '1985-02-29' })],
-            ['a lower-case country in the address', personalData({ address: { line1: 'x', city: 'y', postalCode: '1', country: 'ch' } })],
-            [
-                'a string for a notification preference',
-                { ...personalData(), notificationPreferences: { email: 'yes', sms: false, push: false } },
-            ],
-            ['an unknown field', { ...personalData(), passport: 'X123' }],
-            ['an oversize record', personalData({ salt: 'x'.repeat(70_000) })],
+            ['not JSON', '{iv:'],
+            ['a plaintext personal record, which only the home club\'s API may ever hold', personalData()],
+            ['a plaintext record beside the envelope', { ...envelope, givenName: 'Ada' }],
+            ['a missing tag', { ...envelope, tag: undefined }],
+            ['a missing ciphertext', { ...envelope, ciphertext: undefined }],
+            ['an empty ciphertext', { ...envelope, ciphertext: '' }],
+            ['another version', { ...envelope, v: 2 }],
+            ['another algorithm', { ...envelope, alg: 'A128GCM' }],
+            ['a nonce of 16 bytes', { ...envelope, iv: Buffer.alloc(16, 1).toString('base64url') }],
+            ['a truncated tag', { ...envelope, tag: Buffer.alloc(8, 1).toString('base64url') }],
+            ['standard base64 with padding', { ...envelope, ciphertext: Buffer.alloc(31, 255).toString('base64') }],
+            ['a ciphertext larger than any personal record', { ...envelope, ciphertext: 'A'.repeat(16 * 1024 + 1) }],
+            ['an oversize entry', { ...envelope, ciphertext: 'A'.repeat(70_000) }],
         ];
         for (const [what, record] of badRecords) {
             it(`refuses ${what} before writing anything`, async () => {
@@ -354,13 +346,15 @@ describe('MemberContract', () => {
             });
         }
 
-        it('names the offending field of the personal record', async () => {
+        it('names the offending field of the envelope, and never quotes a value', async () => {
+            const tag = 'not*base64url*at*all*!';
             const error = await refusal(
-                ledger.submit(adminWithPersonalData(HARBOUR, personalData({ email: 'nope' })), (ctx) =>
+                ledger.submit(adminWithPersonalData(HARBOUR, personalDataEnvelope('ada', { tag })), (ctx) =>
                     members.recordPersonalData(ctx, memberNumber),
                 ),
             );
-            expect(error.message).to.match(/^INVALID_ARGUMENT: personalData\.email/);
+            expect(error.message).to.match(/^INVALID_ARGUMENT: personalData\.tag/);
+            expect(error.message).not.to.include(tag);
         });
 
         it('refuses an unknown member of a known club and a member number of an unknown prefix', async () => {
@@ -406,7 +400,7 @@ describe('MemberContract', () => {
             it(`publishes the hash of the record recorded again for a ${status} member`, async () => {
                 const memberNumber = await memberIn(ledger, HARBOUR, status);
                 const oldHash = readMember(ledger, HARBOUR, memberNumber).personalDataHash;
-                await recordPersonalData(ledger, HARBOUR, memberNumber, personalData({ email: 'ada@example.net' }));
+                await recordPersonalData(ledger, HARBOUR, memberNumber, personalDataEnvelope('ada, moved'));
 
                 const { event } = await changeMember(ledger, admin(HARBOUR), (ctx) => members.attestPersonalData(ctx, memberNumber));
 
@@ -546,7 +540,7 @@ describe('MemberContract', () => {
     });
 
     describe('erasePersonalData', () => {
-        it('purges the personal record of a TERMINATED member and keeps its public record untouched', async () => {
+        it('erases the personal record of a TERMINATED member and keeps its public record untouched', async () => {
             const memberNumber = await activeMember(ledger, HARBOUR);
             await changeMember(ledger, admin(HARBOUR), (ctx) => members.terminate(ctx, memberNumber));
             const before = snapshot(ledger);
@@ -563,12 +557,34 @@ describe('MemberContract', () => {
             expect(event?.changes).to.deep.equal([{ kind: 'member', value: readMember(ledger, HARBOUR, memberNumber) }]);
         });
 
-        it('purges through Fabric purge, never a public write', async () => {
+        it('deletes the record and purges its history where the peer can purge, never with a public write', async () => {
             const memberNumber = await memberIn(ledger, HARBOUR, 'TERMINATED');
             const { ctx, stub } = ledger.context(admin(HARBOUR));
             await members.erasePersonalData(ctx, memberNumber);
-            expect(stub.purgePrivateData.calledOnceWith(HARBOUR_COLLECTION, ledger.key('member', HARBOUR, memberNumber))).to.equal(true);
+            const key = ledger.key('member', HARBOUR, memberNumber);
+            expect(stub.deletePrivateData.calledOnceWith(HARBOUR_COLLECTION, key)).to.equal(true);
+            expect(stub.purgePrivateData.calledOnceWith(HARBOUR_COLLECTION, key)).to.equal(true);
+            expect(stub.deletePrivateData.firstCall.calledBefore(stub.purgePrivateData.firstCall)).to.equal(true);
             expect(stub.putState.called || stub.deleteState.called || stub.putPrivateData.called).to.equal(false);
+        });
+
+        it('only deletes the record on a peer that cannot purge (Fabric 2.1, RCN_PURGE_PRIVATE_DATA=false)', async () => {
+            const onFabric21 = new MemberContract(false);
+            const memberNumber = await memberIn(ledger, HARBOUR, 'TERMINATED');
+            const { ctx, stub, commit } = ledger.context(admin(HARBOUR));
+            await onFabric21.erasePersonalData(ctx, memberNumber);
+            commit([HARBOUR]);
+            expect(stub.deletePrivateData.calledOnceWith(HARBOUR_COLLECTION, ledger.key('member', HARBOUR, memberNumber))).to.equal(true);
+            expect(stub.purgePrivateData.called).to.equal(false);
+            expect(ledger.readPrivate(HARBOUR_COLLECTION, 'member', HARBOUR, memberNumber)).to.equal(undefined);
+        });
+
+        it('erases again, so the API can retry an erasure whose data key it failed to destroy', async () => {
+            const memberNumber = await memberIn(ledger, HARBOUR, 'TERMINATED');
+            await changePersonalData(ledger, admin(HARBOUR), (ctx) => members.erasePersonalData(ctx, memberNumber));
+            const { event } = await changePersonalData(ledger, admin(HARBOUR), (ctx) => members.erasePersonalData(ctx, memberNumber));
+            expect(event?.name).to.equal('PersonalDataErased');
+            expect(ledger.readPrivate(HARBOUR_COLLECTION, 'member', HARBOUR, memberNumber)).to.equal(undefined);
         });
 
         for (const status of ['PENDING', 'ACTIVE', 'SUSPENDED', 'EXPIRED'] as const) {
@@ -599,7 +615,7 @@ describe('MemberContract', () => {
                     const memberNumber = await memberIn(ledger, HARBOUR, 'TERMINATED');
                     const before = snapshot(ledger);
                     const error = await refusal(
-                        ledger.submit({ ...submitter, transient: { personalData: JSON.stringify(personalData()) } }, (ctx) =>
+                        ledger.submit({ ...submitter, transient: { personalData: JSON.stringify(personalDataEnvelope()) } }, (ctx) =>
                             run(ctx, memberNumber),
                         ),
                     );
@@ -700,9 +716,9 @@ describe('MemberContract', () => {
         });
 
         for (const submitter of [admin(HARBOUR), staff(HARBOUR)]) {
-            it(`shows the personal record to the home club's ${submitter.role}`, async () => {
+            it(`shows the sealed personal record to the home club's ${submitter.role}`, async () => {
                 const json = await ledger.evaluate(submitter, (ctx) => members.readPersonalData(ctx, memberNumber));
-                expect(JSON.parse(json) as PersonalData).to.deep.equal(personalData());
+                expect(JSON.parse(json) as PersonalDataEnvelope).to.deep.equal(personalDataEnvelope());
             });
         }
 
@@ -732,7 +748,7 @@ describe('MemberContract', () => {
     describe('personal data stays private', () => {
         it('never puts personal data in public state or events over a whole lifecycle', async () => {
             const memberNumber = await activeMember(ledger, HARBOUR);
-            await recordPersonalData(ledger, HARBOUR, memberNumber, personalData({ phone: '+41791234567' }));
+            await recordPersonalData(ledger, HARBOUR, memberNumber, personalDataEnvelope('ada, moved'));
             await changeMember(ledger, admin(HARBOUR), (ctx) => members.attestPersonalData(ctx, memberNumber));
             await changeMember(ledger, admin(HARBOUR), (ctx) => members.suspend(ctx, memberNumber));
             await changeMember(ledger, admin(HARBOUR), (ctx) => members.terminate(ctx, memberNumber));
@@ -757,5 +773,20 @@ describe('MemberContract', () => {
             }
             expect(ledger.events.map((event) => event.name)).to.include.members(['PersonalDataRecorded', 'PersonalDataErased']);
         });
+    });
+});
+
+describe('purgesPrivateData (RCN_PURGE_PRIVATE_DATA)', () => {
+    it('purges unless the chaincode server is told its peer cannot', () => {
+        expect(purgesPrivateData({})).to.equal(true);
+        expect(purgesPrivateData({ [PURGE_PRIVATE_DATA_SETTING]: '' })).to.equal(true);
+        expect(purgesPrivateData({ [PURGE_PRIVATE_DATA_SETTING]: 'true' })).to.equal(true);
+        expect(purgesPrivateData({ [PURGE_PRIVATE_DATA_SETTING]: 'false' })).to.equal(false);
+    });
+
+    it('refuses any other value rather than guess', () => {
+        for (const value of ['no', '0', 'FALSE', 'off']) {
+            expect(() => purgesPrivateData({ [PURGE_PRIVATE_DATA_SETTING]: value })).to.throw(`RCN_PURGE_PRIVATE_DATA must be true or false, not ${value}`);
+        }
     });
 });

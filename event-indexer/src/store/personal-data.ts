@@ -1,10 +1,10 @@
-import { PersonalData } from '@reciprocal-clubs/chaincode/model';
+import { PersonalDataEnvelope } from '@reciprocal-clubs/chaincode/model';
 import type pg from 'pg';
 import type { PrivateKeyWrite } from '../blocks/parsed-block.js';
 import { jsonbParameter } from './jsonb.js';
 import type { ChangeOrigin } from './projections.js';
 
-/** A private write that carried no usable personal record, and why: never the record's content. */
+/** A private write that carried no usable sealed personal record, and why: never the record's content. */
 export interface RejectedPersonalData {
     readonly memberNumber: string;
     readonly reason: string;
@@ -18,9 +18,10 @@ interface MemberOfKey {
 const NUL = '\u0000';
 
 /**
- * Projects the personal records of the club's own members from the private writes of its implicit
- * collection into member_personal_data; a purge removes the record. Other writes are ignored; a
- * record that is not valid PersonalData is skipped and returned, with its member number and reason.
+ * Projects the sealed personal records of the club's own members from the private writes of its implicit
+ * collection into member_personal_data, as the envelopes they are (only the home club's API holds the keys
+ * that open them); a delete removes the record. Other writes are ignored; a write that is not a valid
+ * PersonalDataEnvelope (a plaintext record among them) is skipped and returned, with its member number and reason.
  *
  * Run it inside the block's database transaction: it names the club in the transaction-local setting
  * rcn.club, which the table's row-level security requires of every reader and writer.
@@ -66,7 +67,7 @@ function memberOfKey(key: string): MemberOfKey | undefined {
     return isMemberKey && homeClub && memberNumber ? { homeClub, memberNumber } : undefined;
 }
 
-type ParsedPersonalData = { readonly success: true; readonly data: PersonalData } | { readonly success: false; readonly reason: string };
+type ParsedPersonalData = { readonly success: true; readonly data: PersonalDataEnvelope } | { readonly success: false; readonly reason: string };
 
 /** Reasons name fields and rules only: JSON.parse would quote the record it fails on. */
 function personalDataOf(value: Uint8Array | undefined): ParsedPersonalData {
@@ -79,16 +80,16 @@ function personalDataOf(value: Uint8Array | undefined): ParsedPersonalData {
     } catch {
         return { success: false, reason: 'the value is not JSON' };
     }
-    const parsed = PersonalData.safeParse(json);
+    const parsed = PersonalDataEnvelope.safeParse(json);
     if (!parsed.success) {
         const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`);
-        return { success: false, reason: `not a valid personal record: ${issues.join('; ')}` };
+        return { success: false, reason: `not a sealed personal record: ${issues.join('; ')}` };
     }
     return { success: true, data: parsed.data };
 }
 
 /** A record erased by a later transaction stays erased, whatever order the writes arrive in. */
-async function save(client: pg.ClientBase, origin: ChangeOrigin, member: MemberOfKey, record: PersonalData): Promise<void> {
+async function save(client: pg.ClientBase, origin: ChangeOrigin, member: MemberOfKey, record: PersonalDataEnvelope): Promise<void> {
     await client.query({
         name: 'save-personal-data',
         text: `INSERT INTO member_personal_data AS current (channel, member_number, home_club, data, block_number, tx_index, tx_id)

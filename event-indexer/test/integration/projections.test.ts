@@ -14,7 +14,7 @@ import { agreementTerms } from '../../../chaincode/test/support/agreement-fixtur
 import { ALPINE, HARBOUR, METRO, admin, auditor, clubRegistration, staff } from '../../../chaincode/test/support/fixtures.js';
 import { amendmentRequest, defaultDeadline, generalRequest, stricterRules } from '../../../chaincode/test/support/governance-fixtures.js';
 import { FakeLedger, type Submitter } from '../../../chaincode/test/support/ledger.js';
-import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
+import { personalDataEnvelope } from '../../../chaincode/test/support/member-fixtures.js';
 import type { PrivateKeyWrite } from '../../src/blocks/parsed-block.js';
 import { quoteIdentifier } from '../../src/store/database.js';
 import { type ChangeOrigin, projectEvent, projectPersonalData } from '../../src/store/projections.js';
@@ -94,7 +94,7 @@ async function enrolWithPersonalData(journey: Journey, home: string): Promise<st
     const enrolled = await journey.entity<Member>(admin(home), (ctx) =>
         contracts.members.enrol(ctx, JSON.stringify({ membershipType: 'REGULAR', validUntil: '2027-12-31' })),
     );
-    const withPersonalData = { ...admin(home), transient: { personalData: JSON.stringify(personalData()) } };
+    const withPersonalData = { ...admin(home), transient: { personalData: JSON.stringify(personalDataEnvelope(home)) } };
     await journey.submit(withPersonalData, (ctx) => contracts.members.recordPersonalData(ctx, enrolled.memberNumber));
     return enrolled.memberNumber;
 }
@@ -611,8 +611,7 @@ describe('read-model projections', function () {
         /** Rows as the table owner sees them; the test's connection is a superuser, which row-level security never restricts. */
         async function storedRecords(channel: string) {
             const rows = await client.query(
-                `SELECT member_number, home_club, data, given_name, family_name, email
-                 FROM member_personal_data WHERE channel = $1 ORDER BY member_number`,
+                `SELECT member_number, home_club, data FROM member_personal_data WHERE channel = $1 ORDER BY member_number`,
                 [channel],
             );
             return rows.rows as { member_number: string; home_club: string; data: unknown }[];
@@ -663,7 +662,7 @@ describe('read-model projections', function () {
             }
         });
 
-        it('records the own members’ personal data, validated, and ignores other collections and keys', async () => {
+        it('records the own members’ sealed personal records, validated, and ignores other collections and keys', async () => {
             const channel = newChannel();
             const sequenceKey = ownWrite(ledger.key('memberSequence', HARBOUR), '{"next":2}');
 
@@ -676,20 +675,18 @@ describe('read-model projections', function () {
                 {
                     member_number: harbourMember,
                     home_club: HARBOUR,
-                    data: personalData(),
-                    given_name: 'Ada',
-                    family_name: 'Lovelace',
-                    email: 'ada.lovelace@example.org',
+                    data: personalDataEnvelope(HARBOUR),
                 },
             ]);
         });
 
-        it('skips records that are not valid personal data and reports why, never what they held', async () => {
+        it('skips records that are not sealed personal records, plaintext ones included, and reports why, never what they held', async () => {
             const channel = newChannel();
             const writes = [
                 ownWrite(memberKey(HARBOUR, 'HAR000007'), '{"email": "secret.person@'),
-                ownWrite(memberKey(HARBOUR, 'HAR000008'), JSON.stringify(personalData({ email: 'secret-at-example', phone: '07912345' }))),
-                ownWrite(memberKey(ALPINE, alpineMember), JSON.stringify(personalData())),
+                ownWrite(memberKey(HARBOUR, 'HAR000008'), JSON.stringify({ ...personalDataEnvelope(), iv: 'secret07912345', v: 2 })),
+                ownWrite(memberKey(HARBOUR, 'HAR000010'), JSON.stringify({ email: 'secret.person@example.org' })),
+                ownWrite(memberKey(ALPINE, alpineMember), JSON.stringify(personalDataEnvelope())),
                 { ...ownWrite(memberKey(HARBOUR, 'HAR000009'), ''), value: undefined },
             ];
 
@@ -699,7 +696,14 @@ describe('read-model projections', function () {
                 { memberNumber: 'HAR000007', reason: 'the value is not JSON' },
                 {
                     memberNumber: 'HAR000008',
-                    reason: 'not a valid personal record: email: Invalid email address; phone: must be an E.164 phone number',
+                    reason: 'not a sealed personal record: v: Invalid input: expected 1; iv: must be 12 bytes in base64url',
+                },
+                {
+                    memberNumber: 'HAR000010',
+                    reason:
+                        'not a sealed personal record: v: Invalid input: expected 1; alg: Invalid input: expected "A256GCM"; ' +
+                        'iv: Invalid input: expected string, received undefined; ciphertext: Invalid input: expected string, received undefined; ' +
+                        'tag: Invalid input: expected string, received undefined; (record): Unrecognized key: "email"',
                 },
                 { memberNumber: alpineMember, reason: `a member of ${ALPINE}, not of ${HARBOUR}` },
                 { memberNumber: 'HAR000009', reason: 'the write carries no value' },
@@ -708,7 +712,7 @@ describe('read-model projections', function () {
             expect(await storedRecords(channel)).to.be.empty;
         });
 
-        it('removes the record when it is purged, and a replayed older write does not bring it back', async () => {
+        it('removes the record when it is erased, and a replayed older write does not bring it back', async () => {
             const channel = newChannel();
             await inTransaction(() => projectPersonalData(client, origin(channel, 3n), [harbourRecord], HARBOUR));
 

@@ -7,7 +7,7 @@ import type {
     CheckInRequest,
     Introduction,
     LedgerEvent,
-    PersonalData,
+    PersonalDataEnvelope,
     Proposal,
     Visit,
     VoteChoice,
@@ -26,7 +26,7 @@ import { agreementTerms } from '../../../chaincode/test/support/agreement-fixtur
 import { ALPINE, HARBOUR, METRO, admin, auditor, clubRegistration, staff } from '../../../chaincode/test/support/fixtures.js';
 import { amendmentRequest, generalRequest, hoursAfter, stricterRules } from '../../../chaincode/test/support/governance-fixtures.js';
 import { FakeLedger, type Submitter } from '../../../chaincode/test/support/ledger.js';
-import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
+import { personalDataEnvelope } from '../../../chaincode/test/support/member-fixtures.js';
 import {
     type BlockTransactionSpec,
     type BuiltBlock,
@@ -193,12 +193,12 @@ export function worldStateByTable(ledger: FakeLedger): Record<ReadModelTable, un
 }
 
 /** The personal records in a club's implicit collection, by member number. */
-export function personalRecordsOf(ledger: FakeLedger, club: string): Map<string, PersonalData> {
-    const records = new Map<string, PersonalData>();
+export function personalRecordsOf(ledger: FakeLedger, club: string): Map<string, PersonalDataEnvelope> {
+    const records = new Map<string, PersonalDataEnvelope>();
     for (const [key, value] of ledger.privateData.get(implicitCollectionOf(club)) ?? []) {
         const [, objectType, , memberNumber] = key.split('\u0000');
         if (objectType === 'member' && memberNumber !== undefined) {
-            records.set(memberNumber, JSON.parse(Buffer.from(value).toString('utf8')) as PersonalData);
+            records.set(memberNumber, JSON.parse(Buffer.from(value).toString('utf8')) as PersonalDataEnvelope);
         }
     }
     return records;
@@ -486,19 +486,9 @@ async function activeAgreement(journey: Recorder, proposer: string, counterparty
     return parsed<Agreement>(await journey.submit(admin(counterparty), contracts.agreements, 'accept', proposed.agreementId));
 }
 
-const givenNames = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'John'];
-const familyNames = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Backus'];
-
-/** Each member's own personal record, as the home club passes it in the transient map. */
-function personalRecord(n: number): PersonalData {
-    const givenName = givenNames[n % givenNames.length] ?? 'Ada';
-    const familyName = familyNames[Math.floor(n / givenNames.length) % familyNames.length] ?? 'Lovelace';
-    return personalData({
-        salt: createHash('sha256').update(`salt ${n.toString()}`).digest('hex').slice(0, 24),
-        givenName,
-        familyName,
-        email: `${givenName}.${familyName}.${n.toString()}@example.org`.toLowerCase(),
-    });
+/** Each member's own sealed personal record, as the home club's API passes it in the transient map. */
+function personalRecord(n: number): PersonalDataEnvelope {
+    return personalDataEnvelope(`member ${n.toString()}`);
 }
 
 async function enrolMember(journey: Recorder, home: string, n: number): Promise<string> {

@@ -27,12 +27,11 @@ describe('auditors on the real network', function () {
     before(async () => {
         live = await LiveNetwork.open();
         auditor = await live.token({ sub: 'audrey', club: ALPINE, role: 'auditor' });
-        const { salt: _salt, ...person } = personalData();
         const admin = await live.token({ sub: 'hanna', club: HARBOUR, role: 'admin' });
         const { enrolMember } = await live.data<{ enrolMember: { member: { memberNumber: string } } }>(
             admin,
             'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
-            { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: person } },
+            { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: personalData() } },
         );
         memberNumber = enrolMember.member.memberNumber;
     });

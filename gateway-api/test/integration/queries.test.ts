@@ -50,7 +50,7 @@ describe('read-side queries over the read model', function () {
                 return caller === undefined ? Promise.reject(new ApiError('UNAUTHENTICATED', 'unknown test token')) : Promise.resolve(caller);
             },
         };
-        yoga = testYoga(tokens, { services: { ...unreachableServices(), readModel: fixture.readModel } });
+        yoga = testYoga(tokens, { services: { ...unreachableServices(), readModel: fixture.readModel, personalDataKeys: fixture.personalDataKeys } });
     });
 
     after(async () => {

@@ -39,11 +39,10 @@ describe('the trust model on the real peers: key-level policies', function () {
             contracts[club] = (await live.gateway(club)).as(club === ALPINE ? 'staff' : 'admin').getNetwork(CHANNEL).getContract('reciprocal');
         }
         const enrol = async (club: string): Promise<string> => {
-            const { salt: _salt, ...person } = personalData();
             const data = await live.data<{ enrolMember: { member: { memberNumber: string } } }>(
                 await token(club, 'admin'),
                 'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
-                { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: person } },
+                { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: personalData() } },
             );
             return data.enrolMember.member.memberNumber;
         };

@@ -23,7 +23,9 @@ import {
     ledgerEventTransaction,
 } from '../../../event-indexer/test/support/block-builder.js';
 import { type TestDatabase, freshDatabase } from '../../../event-indexer/test/support/database.js';
+import { sealPersonalData } from '../../src/personal-data/sealed-record.js';
 import { ReadModel } from '../../src/read-model.js';
+import { InMemoryPersonalDataKeys } from './personal-data-keys.js';
 import { type ReadingRole, readingRole } from './reading-role.js';
 
 export { ALPINE, HARBOUR, METRO };
@@ -55,6 +57,8 @@ type KeyValues = Map<string, Uint8Array>;
 class Journey {
     readonly ledger = new FakeLedger();
     readonly transactions: RecordedTransaction[] = [];
+    /** The data keys the home clubs' API sealed their members' personal records with. */
+    readonly personalDataKeys = new InMemoryPersonalDataKeys();
 
     async submit<T>(submitter: Submitter, fn: string, run: (ctx: RecordContext) => Promise<T>): Promise<T> {
         const state = new Map(this.ledger.state);
@@ -111,7 +115,9 @@ async function enrol(journey: Journey, home: string, membershipType: MembershipT
     const { memberNumber } = await journey.entity<Member>(admin(home), 'Member:enrol', (ctx) =>
         contracts.members.enrol(ctx, JSON.stringify({ membershipType, validUntil: '2027-12-31' })),
     );
-    const withPersonalData = { ...admin(home), transient: { personalData: JSON.stringify(person) } };
+    const dataKey = await journey.personalDataKeys.keyFor({ club: home, channel: CHANNEL, memberNumber });
+    const sealed = sealPersonalData(person, dataKey, { channel: CHANNEL, memberNumber });
+    const withPersonalData = { ...admin(home), transient: { personalData: JSON.stringify(sealed) } };
     await journey.submit(withPersonalData, 'Member:recordPersonalData', (ctx) => contracts.members.recordPersonalData(ctx, memberNumber));
     return memberNumber;
 }
@@ -185,6 +191,7 @@ async function buildJourney() {
     const erased = await activeMember(journey, HARBOUR, 'REGULAR');
     await journey.submit(admin(HARBOUR), 'Member:terminate', (ctx) => contracts.members.terminate(ctx, erased));
     await journey.submit(admin(HARBOUR), 'Member:erasePersonalData', (ctx) => contracts.members.erasePersonalData(ctx, erased));
+    await journey.personalDataKeys.destroy({ club: HARBOUR, channel: CHANNEL, memberNumber: erased });
     const alpineVisitor = await activeMember(journey, ALPINE, 'REGULAR');
     const alpineStranger = await activeMember(journey, ALPINE, 'REGULAR');
 
@@ -290,6 +297,8 @@ export interface ReadModelFixture {
     readonly readModel: ReadModel;
     /** Each club's schema, by MSP ID. */
     readonly schemas: Readonly<Record<string, string>>;
+    /** The data keys that open the indexed personal records (the erased member's destroyed). */
+    readonly personalDataKeys: InMemoryPersonalDataKeys;
     readonly facts: JourneyFacts;
     close(): Promise<void>;
 }
@@ -326,6 +335,7 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
     return {
         readModel,
         schemas,
+        personalDataKeys: journey.personalDataKeys,
         facts: { ...facts, txIds: journey.transactions.map((tx) => tx.event.txId) },
         async close() {
             await readModel.close();

@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import { type FakeLedgerApi, fakeLedgerApi, ledgerClub, transactionIdOf } from '../support/fake-ledger-service.js';
+import { InMemoryPersonalDataKeys } from '../support/personal-data-keys.js';
 import { CALLERS, type CallerName, dataOf, errorCodes, onlyError } from '../support/tokens.js';
 
 type Variables = Readonly<Record<string, unknown>>;
@@ -265,7 +266,7 @@ describe('bad input to mutations: BAD_USER_INPUT, and the ledger is never asked'
     let api: FakeLedgerApi;
 
     before(async () => {
-        api = await fakeLedgerApi();
+        api = await fakeLedgerApi({ personalDataKeys: new InMemoryPersonalDataKeys() });
     });
 
     afterEach(() => {

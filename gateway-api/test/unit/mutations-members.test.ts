@@ -1,6 +1,8 @@
-import { type Member, MemberEnrolment, MemberRenewal, PersonalData } from '@reciprocal-clubs/chaincode/model';
+import { type Member, MemberEnrolment, MemberRenewal, PersonalDataEnvelope } from '@reciprocal-clubs/chaincode/model';
 import { expect } from 'chai';
+import { openPersonalData } from '../../src/personal-data/sealed-record.js';
 import { type FakeLedgerApi, chaincodeRefusal, fakeLedgerApi, ledgerClub, ledgerStamp, transactionIdOf } from '../support/fake-ledger-service.js';
+import { InMemoryPersonalDataKeys } from '../support/personal-data-keys.js';
 import { CALLERS, dataOf, errorCodes, onlyError } from '../support/tokens.js';
 
 const CHANNEL = 'atlantic';
@@ -22,7 +24,7 @@ const RENEW = `mutation Renew($channel: String!, $memberNumber: String!, $validU
     renewMember(channel: $channel, memberNumber: $memberNumber, validUntil: $validUntil, membershipType: $membershipType) { ${memberFields} } }`;
 const ERASE = `mutation Erase($channel: String!, $memberNumber: String!) { erasePersonalData(channel: $channel, memberNumber: $memberNumber) { transactionId blockNumber } }`;
 
-/** The personal record as the admin types it (the API adds the salt). */
+/** The personal record as the admin types it. */
 const personalData = {
     givenName: 'Ada',
     familyName: 'Lovelace',
@@ -51,26 +53,38 @@ function member(overrides: Partial<Member> = {}): Member {
 }
 
 const clubs = [ledgerClub('HarbourMSP'), ledgerClub('AlpineMSP'), ledgerClub('MetroMSP')];
+/** Whose data key seals ALP000042's record: Alpine's, for its record on the channel. */
+const KEY_OWNER = { club: ALPINE, channel: CHANNEL, memberNumber: MEMBER_NUMBER };
 
 describe('member mutations on the ledger', () => {
     let api: FakeLedgerApi;
+    const keys = new InMemoryPersonalDataKeys();
 
     before(async () => {
-        api = await fakeLedgerApi();
+        api = await fakeLedgerApi({ personalDataKeys: keys });
     });
 
     afterEach(() => {
         api.ledger.reset();
+        keys.reset();
     });
 
-    /** No ledger argument of any call so far carries a personal value; only the transient map may. */
-    function expectNoPersonalDataInArguments(): void {
+    /** No call so far carries a personal value, in its arguments or its transient map (which holds only the sealed record). */
+    function expectNoPersonalDataInCalls(): void {
         for (const { call } of api.ledger.calls()) {
-            const visible = JSON.stringify({ ...call, transient: undefined });
+            const visible = JSON.stringify(call);
             for (const value of personalValues) {
                 expect(visible, `${call.transaction} carries ${value}`).not.to.include(value);
             }
         }
+    }
+
+    /** The sealed record of every Member:recordPersonalData submitted so far. */
+    function sealedRecords(): PersonalDataEnvelope[] {
+        return api.ledger
+            .submitted()
+            .filter((call) => call.transaction === 'Member:recordPersonalData')
+            .map((call) => PersonalDataEnvelope.parse(JSON.parse(call.transient?.personalData ?? 'null')));
     }
 
     describe('enrolMember', () => {
@@ -116,29 +130,38 @@ describe('member mutations on the ledger', () => {
             expect(activate).to.deep.equal({ channel: CHANNEL, transaction: 'Member:activate', args: [MEMBER_NUMBER], endorsingOrganizations: ALPINE_AND_MAJORITY });
         });
 
-        it('passes the personal record, salted, in the transient map of the home club’s own transaction only', async () => {
+        it('passes only the record sealed under the member’s own data key, in the home club’s own transaction', async () => {
             dataOf(await api.ask('alpineAdmin', ENROL, enrolment));
 
             const withTransient = api.ledger.calls().filter(({ call }) => call.transient !== undefined);
             expect(withTransient.map(({ call }) => call.transaction)).to.deep.equal(['Member:recordPersonalData']);
-            const transient = withTransient[0]!.call.transient!;
-            expect(Object.keys(transient)).to.deep.equal(['personalData']);
-            const recorded = PersonalData.parse(JSON.parse(transient.personalData!));
+            expect(Object.keys(withTransient[0]!.call.transient!)).to.deep.equal(['personalData']);
+            const [sealed] = sealedRecords();
             const { line2: _absent, ...address } = personalData.address;
-            expect(recorded).to.deep.equal({ ...personalData, address, salt: recorded.salt });
-            expect(recorded.salt).to.match(/^[0-9a-f]{32}$/);
-            expectNoPersonalDataInArguments();
+            expect(openPersonalData(sealed, keys.held(KEY_OWNER)!, { channel: CHANNEL, memberNumber: MEMBER_NUMBER })).to.deep.equal({ ...personalData, address });
+            expectNoPersonalDataInCalls();
         });
 
-        it('salts every personal record afresh, so its public hash cannot be guessed', async () => {
+        it('makes the member’s data key, for the member number the ledger gave, before the sealed record is submitted', async () => {
+            dataOf(await api.ask('alpineAdmin', ENROL, enrolment));
+            expect(keys.keyFor.calledOnceWithExactly(KEY_OWNER)).to.equal(true);
+            const record = api.ledger.submit.getCalls().find((spyCall) => spyCall.args[1].transaction === 'Member:recordPersonalData');
+            expect(keys.keyFor.firstCall.calledBefore(record!)).to.equal(true);
+        });
+
+        it('seals every record under a fresh nonce, so its public hash cannot be guessed or compared', async () => {
             dataOf(await api.ask('alpineAdmin', ENROL, enrolment));
             dataOf(await api.ask('alpineAdmin', ENROL, enrolment));
-            const salts = api.ledger
-                .submitted()
-                .filter((call) => call.transient !== undefined)
-                .map((call) => PersonalData.parse(JSON.parse(call.transient!.personalData!)).salt);
-            expect(salts).to.have.lengthOf(2);
-            expect(salts[0]).not.to.equal(salts[1]);
+            const [first, second] = sealedRecords();
+            expect(first?.iv).not.to.equal(second?.iv);
+            expect(first?.ciphertext).not.to.equal(second?.ciphertext);
+        });
+
+        it('refuses a personal record the chaincode’s schema refuses (BAD_USER_INPUT) before making a key or calling the ledger', async () => {
+            const invalid = { ...enrolment, input: { ...enrolment.input, personalData: { ...personalData, email: 'ada-at-example' } } };
+            expect(errorCodes(await api.ask('alpineAdmin', ENROL, invalid))).to.deep.equal(['BAD_USER_INPUT']);
+            expect(api.ledger.calls()).to.deep.equal([]);
+            expect(keys.keyFor.called).to.equal(false);
         });
 
         it('submits everything as the admin the token names, for the token’s club', async () => {
@@ -173,7 +196,9 @@ describe('member mutations on the ledger', () => {
     describe('updatePersonalData', () => {
         const update = { channel: CHANNEL, memberNumber: MEMBER_NUMBER, personalData: { ...personalData, email: 'ada@lovelace.example' } };
 
-        it('records the new personal record privately, then publishes its hash with Alpine and a majority', async () => {
+        it('seals the new record under the member’s same data key, records it privately, then publishes its hash with Alpine and a majority', async () => {
+            const dataKey = Buffer.alloc(32, 7);
+            keys.hold(KEY_OWNER, dataKey);
             const receipt = { transactionId: transactionIdOf('attest'), blockNumber: 77n };
             api.ledger.commits('Member:recordPersonalData', { memberNumber: MEMBER_NUMBER }).answers('Club:list', clubs).commits('Member:attestPersonalData', member(), receipt);
 
@@ -183,10 +208,13 @@ describe('member mutations on the ledger', () => {
             expect(api.ledger.trail()).to.deep.equal(['submit Member:recordPersonalData', 'evaluate Club:list', 'submit Member:attestPersonalData']);
             const [record, , attest] = api.ledger.calls().map(({ call }) => call);
             expect(record).to.deep.include({ args: [MEMBER_NUMBER], endorsingOrganizations: [ALPINE] });
-            expect(PersonalData.parse(JSON.parse(record!.transient!.personalData!)).email).to.equal('ada@lovelace.example');
+            expect(openPersonalData(JSON.parse(record!.transient!.personalData!), dataKey, { channel: CHANNEL, memberNumber: MEMBER_NUMBER }).email).to.equal(
+                'ada@lovelace.example',
+            );
+            expect(keys.held(KEY_OWNER)).to.equal(dataKey);
             expect(attest).to.deep.equal({ channel: CHANNEL, transaction: 'Member:attestPersonalData', args: [MEMBER_NUMBER], endorsingOrganizations: ALPINE_AND_MAJORITY });
-            expect(JSON.stringify(attest)).not.to.include('ada@lovelace.example');
-            expectNoPersonalDataInArguments();
+            expect(JSON.stringify(api.ledger.calls())).not.to.include('ada@lovelace.example');
+            expectNoPersonalDataInCalls();
         });
 
         it('refuses staff (FORBIDDEN) without calling the ledger', async () => {
@@ -243,10 +271,18 @@ describe('member mutations on the ledger', () => {
     });
 
     describe('erasePersonalData', () => {
-        it('purges through the home club alone and returns the receipt', async () => {
+        beforeEach(() => {
+            keys.hold(KEY_OWNER, Buffer.alloc(32, 9));
+        });
+
+        it('erases through the home club alone, destroys the member’s data key once committed, and returns the receipt', async () => {
             api.ledger.commits('Member:erasePersonalData', { memberNumber: MEMBER_NUMBER }, { transactionId: transactionIdOf('erase'), blockNumber: 31n });
 
             const data = dataOf(await api.ask('alpineAdmin', ERASE, { channel: CHANNEL, memberNumber: MEMBER_NUMBER }));
+
+            expect(keys.held(KEY_OWNER)).to.equal(undefined);
+            expect(keys.destroy.calledOnceWithExactly(KEY_OWNER)).to.equal(true);
+            expect(keys.destroy.firstCall.calledAfter(api.ledger.submit.firstCall)).to.equal(true);
 
             expect(data).to.deep.equal({ erasePersonalData: { transactionId: transactionIdOf('erase'), blockNumber: '31' } });
             expect(api.ledger.calls()).to.deep.equal([
@@ -263,6 +299,27 @@ describe('member mutations on the ledger', () => {
             const error = onlyError(await api.ask('alpineAdmin', ERASE, { channel: CHANNEL, memberNumber: MEMBER_NUMBER }));
             expect(error.message).to.equal('INVALID_TRANSITION: member ALP000042 is ACTIVE and cannot have personal data erased before it is TERMINATED');
             expect(error.extensions).to.deep.equal({ code: 'CONFLICT', reason: 'INVALID_TRANSITION', transactionId: transactionIdOf('refused') });
+            expect(keys.destroy.called, 'a refused erasure keeps the key').to.equal(false);
+            expect(keys.held(KEY_OWNER)).to.deep.equal(Buffer.alloc(32, 9));
+        });
+
+        it('keeps the key when the erasure is not known to have committed (the ledger unreachable)', async () => {
+            api.ledger.fails('Member:erasePersonalData', Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 }));
+            expect(onlyError(await api.ask('alpineAdmin', ERASE, { channel: CHANNEL, memberNumber: MEMBER_NUMBER })).extensions?.code).to.equal('LEDGER_UNAVAILABLE');
+            expect(keys.destroy.called).to.equal(false);
+            expect(keys.held(KEY_OWNER)).to.not.equal(undefined);
+        });
+
+        it('fails when the key cannot be destroyed after the commit, and completes when the admin asks again', async () => {
+            api.ledger.commits('Member:erasePersonalData', { memberNumber: MEMBER_NUMBER });
+            keys.failNextDestroy(new Error('connection terminated unexpectedly'));
+
+            expect(onlyError(await api.ask('alpineAdmin', ERASE, { channel: CHANNEL, memberNumber: MEMBER_NUMBER })).extensions?.code).to.equal('INTERNAL_SERVER_ERROR');
+            expect(keys.held(KEY_OWNER), 'the key outlived the failed attempt').to.not.equal(undefined);
+
+            dataOf(await api.ask('alpineAdmin', ERASE, { channel: CHANNEL, memberNumber: MEMBER_NUMBER }));
+            expect(api.ledger.trail()).to.deep.equal(['submit Member:erasePersonalData', 'submit Member:erasePersonalData']);
+            expect(keys.held(KEY_OWNER)).to.equal(undefined);
         });
 
         it('refuses auditors (FORBIDDEN) without calling the ledger', async () => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { type Member, MemberEnrolment, MemberNumber, MemberRenewal, PersonalData } from '@reciprocal-clubs/chaincode/model';
+import { type Member, MemberEnrolment, MemberNumber, MemberRenewal, PERSONAL_DATA_TRANSIENT_KEY, PersonalData } from '@reciprocal-clubs/chaincode/model';
 import type { Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
+import { sealPersonalData } from '../../personal-data/sealed-record.js';
 import { builder } from '../builder.js';
 import { parsedArgument } from '../queries/arguments.js';
 import { MembershipTypeEnum } from '../types/enums.js';
@@ -21,22 +21,21 @@ async function changeMember(context: ApiContext, caller: Caller, channel: string
 }
 
 /**
- * Writes the personal record to the home club's implicit collection: the transaction touches only
- * that collection, so the home club alone endorses it and no other peer ever receives the data.
+ * Seals the personal record under the member's data key (made on first use, kept for every later update, so
+ * one key's destruction erases every version) and writes only the envelope to the home club's implicit
+ * collection: the transaction touches only that collection, so the home club alone endorses it, no other peer
+ * receives even the envelope, and no peer, block or indexer ever holds the plaintext.
  */
 async function recordPersonalData(context: ApiContext, caller: Caller, channel: string, memberNumber: string, personalData: PersonalData): Promise<void> {
+    const dataKey = await context.services.personalDataKeys.keyFor({ club: caller.club, channel, memberNumber });
+    const sealed = sealPersonalData(personalData, dataKey, { channel, memberNumber });
     await context.services.ledger.submit(caller, {
         channel,
         transaction: 'Member:recordPersonalData',
         args: [memberNumber],
-        transient: { personalData: JSON.stringify(personalData) },
+        transient: { [PERSONAL_DATA_TRANSIENT_KEY]: JSON.stringify(sealed) },
         endorsingOrganizations: [caller.club],
     });
-}
-
-/** The personal record with a fresh salt, so its public hash cannot be guessed from the data. */
-function saltedPersonalData(input: object, name: string): PersonalData {
-    return ledgerInput(PersonalData, { ...input, salt: randomBytes(16).toString('hex') }, name);
 }
 
 builder.mutationFields((t) => ({
@@ -49,7 +48,7 @@ builder.mutationFields((t) => ({
             const channel = channelArgument(args.channel);
             const { personalData, ...membership } = args.input;
             const enrolment = ledgerInput(MemberEnrolment, membership, 'input');
-            const record = saltedPersonalData(personalData, 'input.personalData');
+            const record = ledgerInput(PersonalData, personalData, 'input.personalData');
             const enrolled = await submitted<Member>(context, caller, { channel, transaction: 'Member:enrol', args: [JSON.stringify(enrolment)] });
             await recordPersonalData(context, caller, channel, enrolled.value.memberNumber, record);
             return changeMember(context, caller, channel, 'Member:activate', [enrolled.value.memberNumber]);
@@ -67,7 +66,7 @@ builder.mutationFields((t) => ({
             const caller = callerWithRole(context, 'admin');
             const channel = channelArgument(args.channel);
             const memberNumber = parsedArgument(MemberNumber, args.memberNumber, 'memberNumber');
-            await recordPersonalData(context, caller, channel, memberNumber, saltedPersonalData(args.personalData, 'personalData'));
+            await recordPersonalData(context, caller, channel, memberNumber, ledgerInput(PersonalData, args.personalData, 'personalData'));
             return changeMember(context, caller, channel, 'Member:attestPersonalData', [memberNumber]);
         },
     }),
@@ -103,17 +102,25 @@ builder.mutationFields((t) => ({
     }),
     erasePersonalData: t.field({
         type: LedgerReceiptRef,
-        description: 'Purges a TERMINATED member’s personal record from the home club’s peers (admin). The public record stays.',
+        description:
+            'Erases a TERMINATED member’s personal record (admin): deleted from the home club’s private collection (and purged ' +
+            'where the peers can), then its data key destroyed, which leaves every copy the peers keep unreadable. The public ' +
+            'record stays. Safe to repeat: an erasure that failed after its transaction committed completes on the next try.',
         args: { channel: t.arg.string({ required: true }), memberNumber: t.arg.string({ required: true }) },
         resolve: async (_, args, context) => {
             const caller = callerWithRole(context, 'admin');
+            const channel = channelArgument(args.channel);
             const memberNumber = parsedArgument(MemberNumber, args.memberNumber, 'memberNumber');
-            return context.services.ledger.submit(caller, {
-                channel: channelArgument(args.channel),
+            const erased = await context.services.ledger.submit(caller, {
+                channel,
                 transaction: 'Member:erasePersonalData',
                 args: [memberNumber],
                 endorsingOrganizations: [caller.club],
             });
+            // Only now: the chaincode is the one to say the member may be erased, and a key destroyed for a refused
+            // erasure would destroy a record that must stay.
+            await context.services.personalDataKeys.destroy({ club: caller.club, channel, memberNumber });
+            return erased;
         },
     }),
 }));

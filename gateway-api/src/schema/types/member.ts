@@ -13,7 +13,7 @@ export const MemberRef = builder.objectRef<Member>('Member').implement({
         validUntil: t.expose('validUntil', { type: 'Date' }),
         personalDataHash: t.exposeString('personalDataHash', {
             nullable: true,
-            description: 'SHA-256 (hex) of the salted personal record, once recorded.',
+            description: 'SHA-256 (hex) of the sealed personal record, once recorded.',
         }),
         enrolled: t.expose('enrolled', { type: ChangeStampRef }),
         updated: t.expose('updated', { type: ChangeStampRef }),

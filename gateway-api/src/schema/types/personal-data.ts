@@ -31,9 +31,8 @@ const NotificationPreferencesRef = builder.objectRef<NotificationPreferences>('N
     }),
 });
 
-/** The salt stays out: it exists to keep the public hash from being guessed, and no reader needs it. */
 export const PersonalDataRef = builder.objectRef<PersonalData>('PersonalData').implement({
-    description: 'A member’s personal record, from the home club’s private collection: its own staff and admins only.',
+    description: 'A member’s personal record, sealed in the home club’s private collection and opened by its API: its own staff and admins only.',
     fields: (t) => ({
         givenName: t.exposeString('givenName'),
         familyName: t.exposeString('familyName'),
