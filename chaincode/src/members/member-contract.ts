@@ -1,3 +1,4 @@
+import { pointOpenVisit } from '../visits/open-visit';
 import { Info, Param, Returns, Transaction } from 'fabric-contract-api';
 import { RecordContext, parseArgument, parseValue } from '../context';
 import { RecordContract } from '../contract';
@@ -60,7 +61,8 @@ export class MemberContract extends RecordContract {
         const member: Member = { ...input, memberNumber, homeClub: home, status: 'PENDING', enrolled: stamp, updated: stamp };
         await ctx.state.put(key, member);
         await ctx.state.put(Keys.memberSequence(home), { next: sequence + 1 } satisfies MemberSequence);
-        await requireOwnersAndMajority(ctx, [key], [home]);
+        await pointOpenVisit(ctx, memberNumber, null);
+        await requireOwnersAndMajority(ctx, [key, Keys.openVisit(memberNumber)], [home]);
         ctx.emit(EventName.MemberEnrolled, [home], [{ kind: 'member', value: member }]);
         return JSON.stringify(member);
     }

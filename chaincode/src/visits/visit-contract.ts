@@ -13,6 +13,7 @@ import { MemberNumber } from '../model/member';
 import { CheckInRequest, type Visit } from '../model/visit';
 import { admitCheckIn } from './check-in-rules';
 import { countVisit, readUsage, saveUsage, usageChanges } from './usage';
+import { pointOpenVisit } from './open-visit';
 import { closeVisit, openVisitOf, requireCheckedInVisitAt, requireVisit, saveVisit } from './visits';
 
 @Info({
@@ -60,7 +61,7 @@ export class VisitContract extends RecordContract {
         }
         await saveVisit(ctx, visit);
         await ctx.state.put(Keys.visitOfMember(visit.memberNumber, visit.visitId), visit.visitId);
-        await ctx.state.put(Keys.openVisit(visit.memberNumber), visit.visitId);
+        await pointOpenVisit(ctx, visit.memberNumber, visit.visitId);
         const usageKeys = await saveUsage(ctx, counted);
         await requireOwnersAndMajority(ctx, [Keys.visit(visit.visitId), ...usageKeys], [homeClub, hostClub]);
         if (used) {
@@ -87,7 +88,7 @@ export class VisitContract extends RecordContract {
         const visit = closeVisit(checkedIn, 'CHECKED_OUT_BY_HOST', ctx.stamp());
 
         await saveVisit(ctx, visit);
-        await ctx.state.delete(Keys.openVisit(visit.memberNumber));
+        await pointOpenVisit(ctx, visit.memberNumber, null);
         ctx.emit(EventName.VisitCheckedOut, [visit.homeClub, visit.hostClub], [{ kind: 'visit', value: visit }]);
         return JSON.stringify(visit);
     }
@@ -108,7 +109,7 @@ export class VisitContract extends RecordContract {
         const restored = introduction?.status === 'USED' && introduction.visitId === id ? reissued(introduction, stamp) : undefined;
 
         await saveVisit(ctx, visit);
-        await ctx.state.delete(Keys.openVisit(visit.memberNumber));
+        await pointOpenVisit(ctx, visit.memberNumber, null);
         await saveUsage(ctx, usage);
         if (restored) {
             await saveIntroduction(ctx, restored);

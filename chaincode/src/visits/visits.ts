@@ -3,6 +3,7 @@ import { ChaincodeError, ErrorCode } from '../errors';
 import { Keys } from '../ledger/keys';
 import type { ChangeStamp } from '../model/common';
 import type { Visit, VisitClosure, VisitStatus } from '../model/visit';
+import { openVisitIdOf } from './open-visit';
 
 export async function requireVisit(ctx: RecordContext, visitId: string): Promise<Visit> {
     return ctx.state.require<Visit>(Keys.visit(visitId), `visit ${visitId}`);
@@ -22,7 +23,7 @@ export async function requireCheckedInVisitAt(ctx: RecordContext, visitId: strin
 
 /** The member's visit still checked in, wherever it is, found through the open-visit pointer. */
 export async function openVisitOf(ctx: RecordContext, memberNumber: string): Promise<Visit | undefined> {
-    const visitId = await ctx.state.get<string>(Keys.openVisit(memberNumber));
+    const visitId = await openVisitIdOf(ctx, memberNumber);
     const visit = visitId === undefined ? undefined : await ctx.state.get<Visit>(Keys.visit(visitId));
     return visit?.status === 'CHECKED_IN' ? visit : undefined;
 }

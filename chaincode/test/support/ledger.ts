@@ -169,9 +169,8 @@ export class FakeLedger {
             policyWrites.set(key, policy);
             return Promise.resolve();
         });
-        stub.getStateValidationParameter.callsFake((key: string) =>
-            Promise.resolve(this.endorsementPolicies.get(key) ?? new Uint8Array()),
-        );
+        // As a peer gives it through fabric-shim: undefined for a key without a policy.
+        stub.getStateValidationParameter.callsFake((key: string) => Promise.resolve(this.endorsementPolicies.get(key)!));
         stub.getStateByPartialCompositeKey.callsFake(((type: string, attrs: string[]) =>
             iterate(this.#range(compositeKeys.createCompositeKey(type, attrs)))) as never);
         stub.getStateByPartialCompositeKeyWithPagination.callsFake(((

@@ -1,3 +1,4 @@
+import { ownersAndMajorityPolicy } from '../../src/ledger/endorsement';
 import { agreementTerms } from './agreement-fixtures';
 import { createHash } from 'node:crypto';
 import type { Agreement, AgreementTerms } from '../../src/model/agreement';
@@ -95,8 +96,14 @@ export function checkInRequest(overrides: Partial<CheckInRequest> = {}): CheckIn
     return { memberNumber: HARBOUR_MEMBER, facility: 'DINING', guests: 1, nights: 1, ...overrides };
 }
 
+/** A member as Member:enrol leaves one: its record and its open-visit pointer, both under the home club's policy. */
 export function arrangeMember(ledger: FakeLedger, member: Member): void {
     ledger.write(member, 'member', member.homeClub, member.memberNumber);
+    ledger.write({ visitId: null }, 'openVisit', member.memberNumber);
+    const policy = ownersAndMajorityPolicy([member.homeClub], ledger.channel.clubs);
+    for (const key of [ledger.key('member', member.homeClub, member.memberNumber), ledger.key('openVisit', member.memberNumber)]) {
+        ledger.endorsementPolicies.set(key, policy);
+    }
 }
 
 export function arrangeAgreement(ledger: FakeLedger, agreement: Agreement): void {

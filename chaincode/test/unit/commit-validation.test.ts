@@ -103,6 +103,23 @@ describe('FakeLedger commit validation', () => {
             });
         });
 
+        describe("a member's first visit of a month, whose visit and usage keys are new (owner of the open-visit pointer: the home club)", () => {
+            const checkIn = (ctx: RecordContext) => visits.checkIn(ctx, JSON.stringify(checkInRequest()));
+
+            beforeEach(() => {
+                arrangeMember(ledger, memberRecord(HARBOUR_MEMBER));
+                arrangeAgreement(ledger, agreementRecord(HARBOUR, ALPINE));
+            });
+
+            it('passes with the home club and the host', async () => {
+                await ledger.submit(staff(ALPINE), checkIn, [HARBOUR, ALPINE]);
+            });
+
+            it('fails with the host and the third club, a majority without the home club', async () => {
+                expect(await invalidated(staff(ALPINE), checkIn, [ALPINE, METRO])).to.match(/validation of key openVisit\//);
+            });
+        });
+
         describe("a member's usage counters under an agreement (owners: both parties)", () => {
             const checkIn = (ctx: RecordContext) => visits.checkIn(ctx, JSON.stringify(checkInRequest()));
 
@@ -117,8 +134,8 @@ describe('FakeLedger commit validation', () => {
                 await ledger.submit(staff(ALPINE), checkIn, [HARBOUR, ALPINE]);
             });
 
-            it('fails it without the home club, so the host cannot inflate them', async () => {
-                expect(await invalidated(staff(ALPINE), checkIn, [ALPINE, METRO])).to.match(/validation of key usage\//);
+            it('fails it without the home club, so the host cannot inflate them (the member\'s open-visit pointer fails first)', async () => {
+                expect(await invalidated(staff(ALPINE), checkIn, [ALPINE, METRO])).to.match(/validation of key (openVisit|usage)\//);
             });
 
             it('fails it without the host, so the home club cannot reset them', async () => {

@@ -152,19 +152,22 @@ describe('MemberContract', () => {
             expect(await enrolMember(ledger, HARBOUR)).to.equal('HAR1234567');
         });
 
-        it('requires the home club and one other club, a majority of the three, to endorse later changes of the member', async () => {
+        it('requires the home club and one other club, a majority of the three, to endorse later changes of the member and of its open visit', async () => {
             await enrolMember(ledger, HARBOUR);
 
-            const policy = ledger.endorsementPolicies.get(ledger.key('member', HARBOUR, 'HAR000001'));
-            expect(policy, 'key-level policy on the member key').not.to.equal(undefined);
-            expect(decodePolicy(policy!)).to.deep.equal({
-                clubs: [ALPINE, HARBOUR, METRO],
-                required: 2,
-                owner: HARBOUR,
-                othersNeeded: 1,
-                others: [ALPINE, METRO],
-            });
-            expect(ledger.endorsementPolicies.size).to.equal(1);
+            for (const key of [ledger.key('member', HARBOUR, 'HAR000001'), ledger.key('openVisit', 'HAR000001')]) {
+                const policy = ledger.endorsementPolicies.get(key);
+                expect(policy, `key-level policy on ${key}`).not.to.equal(undefined);
+                expect(decodePolicy(policy!)).to.deep.equal({
+                    clubs: [ALPINE, HARBOUR, METRO],
+                    required: 2,
+                    owner: HARBOUR,
+                    othersNeeded: 1,
+                    others: [ALPINE, METRO],
+                });
+            }
+            expect(ledger.endorsementPolicies.size).to.equal(2);
+            expect(ledger.read('openVisit', 'HAR000001')).to.deep.equal({ visitId: null });
         });
 
         it('accepts a membership valid until today', async () => {

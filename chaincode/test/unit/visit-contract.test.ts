@@ -109,7 +109,7 @@ describe('VisitContract', () => {
             });
             expect(JSON.parse(result)).to.deep.equal(visit);
             expect(ledger.read('visitByMember', HARBOUR_MEMBER, txId)).to.equal(txId);
-            expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.equal(txId);
+            expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.deep.equal({ visitId: txId });
             const { agreementId } = agreement;
             const month = ledger.read<VisitUsage>('usage', agreementId, HARBOUR_MEMBER, '2026-03');
             const year = ledger.read<VisitUsage>('usage', agreementId, HARBOUR_MEMBER, '2026');
@@ -168,7 +168,8 @@ describe('VisitContract', () => {
                 expect(policy, key).to.not.equal(undefined);
                 expect(Buffer.from(policy!).equals(expected), key).to.equal(true);
             }
-            expect(ledger.endorsementPolicies.size).to.equal(3);
+            // The three new keys, beside the arranged member's record and open-visit pointer.
+            expect(ledger.endorsementPolicies.size).to.equal(5);
 
             const envelope = common.SignaturePolicyEnvelope.deserializeBinary(ledger.endorsementPolicies.get(ledger.key('visit', txId))!);
             const clubs = envelope
@@ -285,7 +286,7 @@ describe('VisitContract', () => {
                     at: at('2026-03-03').toISOString(),
                     txId: second.txId,
                 });
-                expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.equal(second.txId);
+                expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.deep.equal({ visitId: second.txId });
                 expect(second.event?.parties).to.deep.equal([ALPINE, HARBOUR, METRO]);
                 expect(second.event?.changes.map((change) => change.kind)).to.deep.equal(['visit', 'usage', 'usage', 'visit']);
                 expect(second.event?.changes[3]).to.deep.equal({ kind: 'visit', value: closed });
@@ -520,7 +521,7 @@ describe('VisitContract', () => {
             expect(visit).to.include({ status: 'CHECKED_OUT', closure: 'CHECKED_OUT_BY_HOST' });
             expect(visit?.closed).to.deep.equal({ by: `staff@${ALPINE}`, club: ALPINE, at: ledger.clock.toISOString(), txId });
             expect(visit?.fee.amountMinor).to.equal(2500);
-            expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.equal(undefined);
+            expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.deep.equal({ visitId: null });
             expect(usageOf('2026-03')).to.equal(1);
             expect(event).to.deep.include({ name: 'VisitCheckedOut', parties: [ALPINE, HARBOUR] });
             expect(event?.changes).to.deep.equal([{ kind: 'visit', value: visit }]);
@@ -563,7 +564,7 @@ describe('VisitContract', () => {
             expect(visit?.fee).to.deep.equal({ amountMinor: 0, currency: 'EUR' });
             expect(visit?.closed?.txId).to.equal(txId);
             expect([usageOf('2026-03'), usageOf('2026')]).to.deep.equal([0, 0]);
-            expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.equal(undefined);
+            expect(ledger.read('openVisit', HARBOUR_MEMBER)).to.deep.equal({ visitId: null });
             expect(ledger.read('visitByMember', HARBOUR_MEMBER, visitId)).to.equal(visitId);
             expect(event).to.deep.include({ name: 'VisitCancelled', parties: [ALPINE, HARBOUR] });
             expect(event?.changes.map((change) => change.kind)).to.deep.equal(['visit', 'usage', 'usage']);
