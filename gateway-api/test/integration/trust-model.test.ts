@@ -19,6 +19,7 @@ describe('the trust model on the real peers: key-level policies', function () {
     this.timeout(180_000);
     let live: LiveNetwork;
     let harbourMember: string;
+    let unvisitedMember: string;
     let alpineMember: string;
     let agreementId: string;
     const contracts: Record<string, Contract> = {};
@@ -47,6 +48,7 @@ describe('the trust model on the real peers: key-level policies', function () {
             return data.enrolMember.member.memberNumber;
         };
         harbourMember = await enrol(HARBOUR);
+        unvisitedMember = await enrol(HARBOUR);
         alpineMember = await enrol(ALPINE);
         // The demo data's active agreement between Harbour and Alpine; one visit through the API creates the
         // member's usage counters, which from then on need both parties.
@@ -82,6 +84,11 @@ describe('the trust model on the real peers: key-level policies', function () {
     it('usage counters changed without both parties (a second check-in endorsed by the host and the third club)', async () => {
         const request = JSON.stringify({ memberNumber: harbourMember, facility: 'DINING', guests: 0, nights: 0 });
         await expectInvalidated(ALPINE, [ALPINE, METRO], 'Visit:checkIn', [request], onPeer('Visit:ofMember', harbourMember, '10', ''));
+    });
+
+    it('a member’s first check-in, whose visit and usage keys are new, endorsed by the host and the third club', async () => {
+        const request = JSON.stringify({ memberNumber: unvisitedMember, facility: 'DINING', guests: 0, nights: 0 });
+        await expectInvalidated(ALPINE, [ALPINE, METRO], 'Visit:checkIn', [request], onPeer('Visit:ofMember', unvisitedMember, '10', ''));
     });
 
     it('a check-in endorsed by the host alone', async () => {
