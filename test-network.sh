@@ -56,6 +56,11 @@ build_packages() {
     (cd "$ROOT_DIR" && npm run --silent build) >>"$(log_file build)" 2>&1 || fail_with_log build "building the packages failed"
 }
 
+# Through the API; a step already on the ledger is not submitted again. Prints the tokens to paste.
+load_demo_data() {
+    (cd "$ROOT_DIR" && npx --no-install tsx scripts/demo-data.ts --api "$(api_url)/graphql") || fail "loading the demo data through the API failed"
+}
+
 all_running() {
     for component in "${COMPONENTS[@]}"; do
         is_running "$component" || return 1
@@ -65,6 +70,7 @@ all_running() {
 cmd_up() {
     if all_running && [ -f "$NETWORK_PROFILE" ]; then
         log "the network is already up (./test-network.sh status for details)"
+        load_demo_data
         return 0
     fi
     local started=$SECONDS ports=()
@@ -90,7 +96,7 @@ cmd_up() {
     write_network_profile
     start_indexers
     start_api
-    (cd "$ROOT_DIR" && npx --no-install tsx scripts/demo-data.ts --api "$(api_url)/graphql") || fail "loading the demo data through the API failed"
+    load_demo_data
     log "up in $((SECONDS - started))s; connection settings in $NETWORK_PROFILE"
 }
 
