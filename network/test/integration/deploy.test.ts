@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { clubProfileUpdate, connectAs, ensureClubsRegistered, loadNetworkProfile, testNetwork } from '../support/network';
+import { connectAs, ensureClubsRegistered, loadNetworkProfile, movedClubProfile, testNetwork } from '../support/network';
 
 /** `./test-network.sh deploy`: the next version, at the next sequence on every channel, serving at once. */
 describe('./test-network.sh deploy', function () {
@@ -19,7 +19,8 @@ describe('./test-network.sh deploy', function () {
         for (const [channel, mspId] of [['atlantic', 'HarbourMSP'], ['alps', 'MetroMSP']] as const) {
             const connection = connectAs(profile, mspId, 'admin');
             try {
-                await connection.contract(channel).submitTransaction('Club:updateProfile', clubProfileUpdate(mspId, 'Redeployed'));
+                const contract = connection.contract(channel);
+                await contract.submitTransaction('Club:updateProfile', await movedClubProfile(contract, mspId, 'Redeployed'));
             } finally {
                 connection.close();
             }

@@ -3,7 +3,7 @@ import { type ChaincodeEvent, checkpointers } from '@hyperledger/fabric-gateway'
 import * as fabricProtos from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import type { LedgerEvent } from '../../../chaincode/src/model/events';
-import { CHAINCODE, type ClubConnection, clubProfileUpdate, connectAs, ensureClubsRegistered, loadNetworkProfile, testNetwork, utf8 } from '../support/network';
+import { CHAINCODE, type ClubConnection, connectAs, ensureClubsRegistered, loadNetworkProfile, movedClubProfile, testNetwork, utf8 } from '../support/network';
 
 const ALPINE = 'AlpineMSP';
 
@@ -35,7 +35,7 @@ describe('events through the Gateway service', function () {
 
     it('block events: the block that holds a submitted transaction, with its transaction ID', async () => {
         const contract = alpine.contract('alps');
-        const commit = await contract.submitAsync('Club:updateProfile', { arguments: [clubProfileUpdate(ALPINE, 'Davos')] });
+        const commit = await contract.submitAsync('Club:updateProfile', { arguments: [await movedClubProfile(contract, ALPINE, 'Davos')] });
         const { blockNumber } = await commit.getStatus();
         const blocks = await alpine.network('alps').getBlockEvents({ startBlock: blockNumber });
         try {
@@ -55,9 +55,9 @@ describe('events through the Gateway service', function () {
     it('chaincode events of valid transactions, in order, resumed from a checkpoint after the gateway service restarts', async () => {
         const contract = alpine.contract('alps');
         const cities = Array.from({ length: 4 }, () => `Events ${randomUUID().slice(0, 8)}`);
-        const first = await contract.submitAsync('Club:updateProfile', { arguments: [clubProfileUpdate(ALPINE, cities[0] ?? '')] });
+        const first = await contract.submitAsync('Club:updateProfile', { arguments: [await movedClubProfile(contract, ALPINE, cities[0] ?? '')] });
         const { blockNumber: startBlock } = await first.getStatus();
-        for (const city of cities.slice(1)) await contract.submitTransaction('Club:updateProfile', clubProfileUpdate(ALPINE, city));
+        for (const city of cities.slice(1)) await contract.submitTransaction('Club:updateProfile', await movedClubProfile(contract, ALPINE, city));
 
         const cityOf = (event: ChaincodeEvent): string | undefined => {
             const change = (JSON.parse(utf8(event.payload)) as LedgerEvent).changes[0];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommitError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import * as fabricProtos from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import { type ClubConnection, type NetworkProfile, clubProfileUpdate, connectAs, ensureClubsRegistered, loadNetworkProfile, utf8 } from '../support/network';
+import { type ClubConnection, type NetworkProfile, clubProfileUpdate, connectAs, ensureClubsRegistered, loadNetworkProfile, movedClubProfile, utf8 } from '../support/network';
 
 const { TxValidationCode } = fabricProtos.peer;
 const HARBOUR = 'HarbourMSP';
@@ -36,7 +36,8 @@ describe('the ledger network through the Gateway service', function () {
         for (const mspId of members) {
             it(`${mspId} submits on ${channel} and another club's peer returns the value`, async () => {
                 const city = `City ${randomUUID().slice(0, 8)}`;
-                await as(mspId, 'admin').contract(channel).submitTransaction('Club:updateProfile', clubProfileUpdate(mspId, city));
+                const contract = as(mspId, 'admin').contract(channel);
+                await contract.submitTransaction('Club:updateProfile', await movedClubProfile(contract, mspId, city));
 
                 const reader = members.find((other) => other !== mspId) ?? mspId;
                 const club = JSON.parse(utf8(await as(reader, 'auditor').contract(channel).evaluateTransaction('Club:get', mspId))) as {
@@ -50,7 +51,7 @@ describe('the ledger network through the Gateway service', function () {
     it('submitAsync returns before the commit, and getStatus reports the block it committed in', async () => {
         const contract = as(ALPINE, 'admin').contract('alps');
         const height = await channelHeight(as(ALPINE, 'auditor'), 'alps');
-        const commit = await contract.submitAsync('Club:updateProfile', { arguments: [clubProfileUpdate(ALPINE, 'Chur')] });
+        const commit = await contract.submitAsync('Club:updateProfile', { arguments: [await movedClubProfile(contract, ALPINE, 'Chur')] });
         expect(JSON.parse(utf8(commit.getResult()))).to.include({ city: 'Chur', mspId: ALPINE });
         const status = await commit.getStatus();
         expect(status.successful).to.equal(true);
@@ -95,8 +96,8 @@ describe('the ledger network through the Gateway service', function () {
 
     it('two transactions reading and writing one key in one block: the second is MVCC_READ_CONFLICT', async () => {
         const contract = as(METRO, 'admin').contract('atlantic');
-        const proposals = ['Soho', 'Camden'].map((city) =>
-            contract.newProposal('Club:updateProfile', { arguments: [clubProfileUpdate(METRO, city)] }),
+        const proposals = await Promise.all(
+            ['Soho', 'Camden'].map(async (city) => contract.newProposal('Club:updateProfile', { arguments: [await movedClubProfile(contract, METRO, city)] })),
         );
         const endorsed = await Promise.all(proposals.map((proposal) => proposal.endorse()));
         // One after the other, well within the orderer's batch timeout: both are cut into one block, in order.

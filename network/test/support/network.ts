@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { type Contract, type Gateway, type Network, connect, hash, signers } from '@hyperledger/fabric-gateway';
 import { type NetworkProfile, loadNetworkProfile as loadProfile } from '@reciprocal-clubs/ledger-connection';
+import type { ClubProfile } from '../../../chaincode/src/model/club';
 import { clubRegistration } from '../../../chaincode/test/support/fixtures';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -58,10 +59,16 @@ export function connectAs(profile: NetworkProfile, mspId: string, role: string, 
     };
 }
 
-/** A Club:updateProfile argument: the club's test registration with another city. */
+/** A Club:updateProfile argument from the test registration, for updates that must be refused. */
 export function clubProfileUpdate(mspId: string, city: string): string {
     const { memberPrefix: _, ...profile } = clubRegistration(mspId, { city });
     return JSON.stringify(profile);
+}
+
+/** A Club:updateProfile argument: the club's profile on the ledger with another city (its pass key kept). */
+export async function movedClubProfile(contract: Contract, mspId: string, city: string): Promise<string> {
+    const { name, country, timezone, facilities, passPublicKey } = JSON.parse(utf8(await contract.evaluateTransaction('Club:get', mspId))) as ClubProfile;
+    return JSON.stringify({ name, city, country, timezone, facilities, passPublicKey } satisfies ClubProfile);
 }
 
 /** Registers each club on each of its channels unless it already is (the ledger outlives test runs). */
