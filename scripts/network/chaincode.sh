@@ -48,8 +48,7 @@ package_id() { echo "${CHAINCODE_NAME}_v$(chaincode_version):$(sha256sum "$(chai
 install_chaincode() {
     local club=$1 id
     id=$(package_id "$club")
-    peer_admin "$club" lifecycle chaincode queryinstalled
-    grep -q "Package ID: $id," "$(log_file "cli-$club")" && return
+    peer_as_admin "$club" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "Package ID: $id," && return
     peer_admin "$club" lifecycle chaincode install "$(chaincode_package "$club")" ||
         fail_with_log "cli-$club" "installing the chaincode on peer-$club failed"
 }
@@ -57,9 +56,8 @@ install_chaincode() {
 # A field of the chaincode definition committed on a channel (`fallback` when none is).
 committed_definition() {
     local channel=$1 club=$2 field=$3 fallback=$4 definition
-    # shellcheck disable=SC2046 # one word per variable
-    definition=$(env $(peer_environment "$club" "$ORGS_DIR/$club/users/orgadmin/msp") "$FABRIC_BIN_DIR/peer" lifecycle \
-        chaincode querycommitted -C "$channel" -n "$CHAINCODE_NAME" -O json 2>/dev/null) || definition=""
+    definition=$(peer_as_admin "$club" lifecycle chaincode querycommitted -C "$channel" -n "$CHAINCODE_NAME" -O json 2>/dev/null) ||
+        definition=""
     node -e 'const [json, field, fallback] = process.argv.slice(1); console.log(json ? JSON.parse(json)[field] : fallback)' \
         "$definition" "$field" "$fallback"
 }

@@ -57,17 +57,13 @@ create_channels() {
 # The height of a channel on a club's peer, and the hash of its newest block.
 channel_info() {
     local channel=$1 club=$2
-    # shellcheck disable=SC2046 # one word per variable
-    env $(peer_environment "$club" "$ORGS_DIR/$club/users/orgadmin/msp") "$FABRIC_BIN_DIR/peer" channel getinfo -c "$channel" 2>/dev/null |
-        sed -n 's/^Blockchain info: //p'
+    peer_as_admin "$club" channel getinfo -c "$channel" 2>/dev/null | sed -n 's/^Blockchain info: //p'
 }
 
 # A digest of block `number` as a club's peer serves it (fetched from the peer, not the orderer).
 block_hash() {
     local channel=$1 club=$2 number=$3 file
     file=$(mktemp)
-    # shellcheck disable=SC2046 # one word per variable
-    env $(peer_environment "$club" "$ORGS_DIR/$club/users/orgadmin/msp") "$FABRIC_BIN_DIR/peer" channel fetch "$number" "$file" \
-        -c "$channel" >/dev/null 2>&1 && sha256sum "$file" | cut -c1-16
+    peer_as_admin "$club" channel fetch "$number" "$file" -c "$channel" >/dev/null 2>&1 && sha256sum "$file" | cut -c1-16
     rm -f "$file"
 }

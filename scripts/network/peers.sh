@@ -32,14 +32,18 @@ peer_environment() {
     echo CORE_PEER_TLS_ROOTCERT_FILE="$tls/ca.crt"
 }
 
-# Runs the peer CLI as the club's organization admin, output appended to the club's CLI log.
-peer_admin() {
+# Runs the peer CLI as the club's organization admin.
+peer_as_admin() {
     local club=$1
     shift
-    mkdir -p "$LOG_DIR"
     # shellcheck disable=SC2046 # one word per variable
-    env $(peer_environment "$club" "$ORGS_DIR/$club/users/orgadmin/msp") "$FABRIC_BIN_DIR/peer" "$@" \
-        >>"$(log_file "cli-$club")" 2>&1
+    env $(peer_environment "$club" "$ORGS_DIR/$club/users/orgadmin/msp") "$FABRIC_BIN_DIR/peer" "$@"
+}
+
+# The same, with everything it prints appended to the club's CLI log.
+peer_admin() {
+    mkdir -p "$LOG_DIR"
+    peer_as_admin "$@" >>"$(log_file "cli-$1")" 2>&1
 }
 
 peer_healthy() { curl -sf "http://127.0.0.1:$(peer_operations_port "$1")/healthz" >/dev/null; }
