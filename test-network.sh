@@ -19,8 +19,8 @@ usage: ./test-network.sh <command>
   up               install and build what is missing, start every component, create the channels, deploy the
                    chaincode, start the indexers and the API, load the demo data through the API, print tokens
   down [--clean]   stop every component started here; --clean also deletes all state (.network/)
-  status           every component with PID, port and health, every channel's height on each peer; non-zero
-                   exit when anything is unhealthy
+  status           every component with PID, ports and health, every channel's height on each peer and
+                   whether they agree, each indexer's lag, the API's readiness; non-zero exit when unhealthy
   deploy           rebuild the chaincode, commit it at the next sequence on every channel, restart its servers
   stop <component> stop one component (up starts it again); for testing outages
   logs <component> the log of one component: ${COMPONENTS[*]}
@@ -140,11 +140,10 @@ channels_status() {
     for channel in "${CHANNELS[@]}"; do
         local clubs=(${CHANNEL_CLUBS[$channel]}) lowest="" hashes=()
         for club in "${clubs[@]}"; do
-            local info height=- hash=unreachable
-            info=$(is_running "peer-$club" && channel_info "$channel" "$club" || true)
-            if [ -n "$info" ]; then
-                height=$(node -e 'console.log(JSON.parse(process.argv[1]).height)' "$info")
-                hash=$(node -e 'console.log(JSON.parse(process.argv[1]).currentBlockHash)' "$info")
+            local height=- hash=unreachable tip
+            tip=$(chain_tip "$channel" "$club")
+            if [ -n "$tip" ]; then
+                read -r height hash <<<"$tip"
                 if [ -z "$lowest" ] || [ "$height" -lt "$lowest" ]; then lowest=$height; fi
             else
                 unhealthy=1
@@ -170,9 +169,9 @@ indexers_status() {
     printf '\n%-10s %-10s %-12s %-14s %s\n' CHANNEL INDEXER "PEER HEIGHT" "INDEXED HEIGHT" LAG
     for channel in "${CHANNELS[@]}"; do
         for club in ${CHANNEL_CLUBS[$channel]}; do
-            local info height=- indexed lag=-
-            info=$(is_running "peer-$club" && channel_info "$channel" "$club" || true)
-            [ -n "$info" ] && height=$(node -e 'console.log(JSON.parse(process.argv[1]).height)' "$info")
+            local height indexed lag=-
+            height=$(chain_tip "$channel" "$club" | cut -d' ' -f1)
+            [ -n "$height" ] || height=-
             indexed=$(indexed_height "$channel" "$club")
             [ -n "$indexed" ] || indexed=-
             [ "$height" != - ] && [ "$indexed" != - ] && lag=$((height - indexed))

@@ -55,9 +55,12 @@ create_channels() {
 }
 
 # The height of a channel on a club's peer, and the hash of its newest block.
-channel_info() {
+# "<height> <newest block hash>" of a channel on a club's peer; nothing when the peer does not answer.
+chain_tip() {
     local channel=$1 club=$2
-    peer_as_admin "$club" channel getinfo -c "$channel" 2>/dev/null | sed -n 's/^Blockchain info: //p'
+    is_running "peer-$club" || return 0
+    peer_as_admin "$club" channel getinfo -c "$channel" 2>/dev/null | sed -n 's/^Blockchain info: //p' |
+        node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{if(s){const i=JSON.parse(s);console.log(`${i.height} ${i.currentBlockHash}`)}})'
 }
 
 # A digest of block `number` as a club's peer serves it (fetched from the peer, not the orderer).
