@@ -27,6 +27,8 @@ export const ErrorCode = {
     VOTING_CLOSED: 'VOTING_CLOSED',
     VOTING_OPEN: 'VOTING_OPEN',
     NOT_ELIGIBLE_TO_VOTE: 'NOT_ELIGIBLE_TO_VOTE',
+    /** A check-in whose request ID already recorded a visit: a retry, answered with that visit's ID. */
+    DUPLICATE_REQUEST: 'DUPLICATE_REQUEST',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -47,4 +49,16 @@ const codePattern = new RegExp(`\\b(${Object.values(ErrorCode).join('|')}): `);
 /** Reads the stable code back from a message, wherever it travelled (endorsement errors wrap it in prose). */
 export function errorCodeOf(message: string): ErrorCode | undefined {
     return codePattern.exec(message)?.[1] as ErrorCode | undefined;
+}
+
+/** The refusal of a retried check-in, naming the visit its request ID recorded. */
+export function duplicateCheckIn(requestId: string, visitId: string): ChaincodeError {
+    return new ChaincodeError(ErrorCode.DUPLICATE_REQUEST, `check-in request ${requestId} already recorded visit ${visitId}`);
+}
+
+const recordedVisitPattern = /\bDUPLICATE_REQUEST: check-in request [A-Za-z0-9_-]+ already recorded visit ([0-9a-f]{64})\b/;
+
+/** The visit a DUPLICATE_REQUEST refusal names, wherever the message travelled; undefined for any other message. */
+export function recordedVisitOf(message: string): string | undefined {
+    return recordedVisitPattern.exec(message)?.[1];
 }

@@ -12,6 +12,11 @@ export const ApiErrorCode = {
     RULE_VIOLATION: 'RULE_VIOLATION',
     ENDORSEMENT_FAILED: 'ENDORSEMENT_FAILED',
     LEDGER_UNAVAILABLE: 'LEDGER_UNAVAILABLE',
+    /**
+     * Submitted, but whether it committed is unknown (the commit status was lost): `extensions.transactionId`
+     * names it. A check-in is retried safely with the same `clientRequestId`.
+     */
+    LEDGER_OUTCOME_UNKNOWN: 'LEDGER_OUTCOME_UNKNOWN',
     /** Too many requests for the caller (or, unauthenticated, the address): `extensions.retryAfter` in seconds. */
     RATE_LIMITED: 'RATE_LIMITED',
     /** The document exceeds a query limit (depth, aliases, directives, cost, tokens): `extensions.reason` names it. */

@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CommitError, GatewayError } from '@hyperledger/fabric-gateway';
+import { CommitError, CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { ErrorCode, errorCodeOf } from '@reciprocal-clubs/chaincode/model';
 import { ApiError, ApiErrorCode } from './errors.js';
@@ -12,6 +12,7 @@ const apiCodeOfChaincodeCode: Partial<Record<ErrorCode, ApiErrorCode>> = {
     [ErrorCode.ALREADY_EXISTS]: ApiErrorCode.CONFLICT,
     [ErrorCode.INVALID_TRANSITION]: ApiErrorCode.CONFLICT,
     [ErrorCode.AGREEMENT_CONFLICT]: ApiErrorCode.CONFLICT,
+    [ErrorCode.DUPLICATE_REQUEST]: ApiErrorCode.CONFLICT,
 };
 
 const conflictCodes: ReadonlySet<number> = new Set([
@@ -43,6 +44,14 @@ export function toApiError(error: unknown): ApiError {
         return conflictCodes.has(error.code)
             ? new ApiError(ApiErrorCode.CONFLICT, 'a concurrent change conflicted with this one; try again', { reason, transactionId: error.transactionId, cause: error })
             : new ApiError(ApiErrorCode.ENDORSEMENT_FAILED, `the ledger invalidated the transaction: ${reason}`, { reason, transactionId: error.transactionId, cause: error });
+    }
+    // Before GatewayError, which it extends: the transaction was ordered and may well have committed.
+    if (error instanceof CommitStatusError) {
+        return new ApiError(
+            ApiErrorCode.LEDGER_OUTCOME_UNKNOWN,
+            `transaction ${error.transactionId} was submitted but whether it committed is unknown; retry a check-in with the same clientRequestId, or look the transaction up before repeating any other change`,
+            { transactionId: error.transactionId, cause: error },
+        );
     }
     if (error instanceof GatewayError) {
         return fromGatewayError(error);

@@ -31,6 +31,8 @@ export const Keys = {
     visitOfMember: (memberNumber: string, visitId: string) => key('visitByMember', memberNumber, visitId),
     visitsOfMember: (memberNumber: string) => key('visitByMember', memberNumber),
     openVisit: (memberNumber: string) => key('openVisit', memberNumber),
+    /** A host's check-in request IDs: scoped by host, as each host's clients choose their own. */
+    checkInRequest: (hostClub: string, requestId: string) => key('checkInRequest', hostClub, requestId),
     usage: (agreementId: string, memberNumber: string, period: string) => key('usage', agreementId, memberNumber, period),
     rules: () => key('rules'),
     admission: (mspId: string) => key('admission', mspId),

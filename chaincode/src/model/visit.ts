@@ -9,12 +9,17 @@ export type VisitStatus = z.infer<typeof VisitStatus>;
 export const VisitClosure = z.enum(['CHECKED_OUT_BY_HOST', 'CLOSED_BY_NEXT_CHECK_IN', 'CANCELLED_BY_HOST']);
 export type VisitClosure = z.infer<typeof VisitClosure>;
 
+/** A client-chosen idempotency key: a retried check-in with the same one never records a second visit. */
+export const CheckInRequestId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, - or _');
+export type CheckInRequestId = z.infer<typeof CheckInRequestId>;
+
 export const CheckInRequest = z.strictObject({
     memberNumber: MemberNumber,
     facility: Facility,
     guests: z.number().int().min(0).max(100),
     nights: z.number().int().min(0).max(366),
     introductionId: EntityId.optional(),
+    requestId: CheckInRequestId.optional(),
 });
 export type CheckInRequest = z.infer<typeof CheckInRequest>;
 
@@ -38,6 +43,11 @@ export interface Visit {
     readonly closure?: VisitClosure;
     readonly checkedIn: ChangeStamp;
     readonly closed?: ChangeStamp;
+}
+
+/** What a check-in request ID recorded, under `checkInRequest(hostClub, requestId)`. */
+export interface RecordedCheckInRequest {
+    readonly visitId: string;
 }
 
 /** Per (member, agreement, period) counters: check-in cost does not grow with visit history. */

@@ -12,6 +12,7 @@ import type { Introduction } from '../model/introduction';
 import { MemberNumber } from '../model/member';
 import { CheckInRequest, type Visit } from '../model/visit';
 import { admitCheckIn } from './check-in-rules';
+import { recordCheckInRequest, requireNewCheckInRequest } from './check-in-requests';
 import { countVisit, readUsage, saveUsage, usageChanges } from './usage';
 import { pointOpenVisit } from './open-visit';
 import { closeVisit, openVisitOf, requireCheckedInVisitAt, requireVisit, saveVisit } from './visits';
@@ -31,6 +32,9 @@ export class VisitContract extends RecordContract {
     async checkIn(ctx: RecordContext, request: string): Promise<string> {
         const { mspId: hostClub } = ctx.requireRole('staff', 'admin');
         const input = parseArgument(CheckInRequest, request, 'request');
+        if (input.requestId !== undefined) {
+            await requireNewCheckInRequest(ctx, hostClub, input.requestId);
+        }
         const visitDate = ctx.today;
         const { homeClub, agreement, introduction, usage } = await admitCheckIn(ctx, hostClub, input, visitDate);
         const previous = await openVisitOf(ctx, input.memberNumber);
@@ -63,7 +67,8 @@ export class VisitContract extends RecordContract {
         await ctx.state.put(Keys.visitOfMember(visit.memberNumber, visit.visitId), visit.visitId);
         await pointOpenVisit(ctx, visit.memberNumber, visit.visitId);
         const usageKeys = await saveUsage(ctx, counted);
-        await requireOwnersAndMajority(ctx, [Keys.visit(visit.visitId), ...usageKeys], [homeClub, hostClub]);
+        const requestKeys = input.requestId === undefined ? [] : [await recordCheckInRequest(ctx, hostClub, input.requestId, visit.visitId)];
+        await requireOwnersAndMajority(ctx, [Keys.visit(visit.visitId), ...usageKeys, ...requestKeys], [homeClub, hostClub]);
         if (used) {
             await saveIntroduction(ctx, used);
         }

@@ -9,7 +9,7 @@ import type { Member } from '../../src/model/member';
 import type { CheckInRequest, Visit, VisitUsage } from '../../src/model/visit';
 import type { RecordContext } from '../../src/context';
 import type { Page } from '../../src/ledger/state';
-import type { ErrorCode } from '../../src/errors';
+import { type ErrorCode, recordedVisitOf } from '../../src/errors';
 import { VisitContract } from '../../src/visits/visit-contract';
 import { ALPINE, HARBOUR, METRO, admin, auditor, endorsersNamedFor, registerClubs, staff } from '../support/fixtures';
 import { FakeLedger, type Submitter, refusal } from '../support/ledger';
@@ -180,6 +180,57 @@ describe('VisitContract', () => {
             expect(clubs).to.deep.equal([ALPINE, HARBOUR, METRO]);
             expect(rule.getN()).to.equal(2);
             expect(owners, 'both owners and no other club').to.deep.equal([ALPINE, HARBOUR]);
+        });
+
+        describe('with a client request ID', () => {
+            const REQUEST_ID = 'desk-2_0001';
+            const recordedRequest = (requestId: string, host = ALPINE) => ledger.read('checkInRequest', host, requestId);
+
+            it('records which visit the request made', async () => {
+                const { txId } = await checkIn({ requestId: REQUEST_ID });
+                expect(recordedRequest(REQUEST_ID)).to.deep.equal({ visitId: txId });
+                expect(ledger.read<Visit>('visit', txId)).to.not.have.property('requestId');
+            });
+
+            it('refuses a retry with the same ID as DUPLICATE_REQUEST naming the recorded visit, writing nothing', async () => {
+                const first = await checkIn({ requestId: REQUEST_ID });
+                const error = await expectRefused(() => checkInOn('2026-03-03', { requestId: REQUEST_ID }), 'DUPLICATE_REQUEST');
+                expect(error.message).to.equal(`DUPLICATE_REQUEST: check-in request ${REQUEST_ID} already recorded visit ${first.txId}`);
+                expect(recordedVisitOf(`chaincode response 500, ${error.message}`)).to.equal(first.txId);
+            });
+
+            it('refuses the retry before any check-in rule, though the visit it recorded used the last of the month', async () => {
+                arrangeAgreement(ledger, { ...agreement, terms: termsOf({ visitsPerMemberPerMonth: 1 }) });
+                await checkIn({ requestId: REQUEST_ID });
+                await expectRefused(() => checkIn({ requestId: REQUEST_ID }), 'DUPLICATE_REQUEST');
+            });
+
+            it('records a new visit for another ID, and for the same ID at another host', async () => {
+                arrangeAgreement(ledger, agreementRecord(METRO, HARBOUR));
+                const first = await checkIn({ requestId: REQUEST_ID });
+                const second = await checkInOn('2026-03-03', { requestId: 'desk-2_0002' });
+                const third = await checkInOn('2026-03-04', { requestId: REQUEST_ID }, METRO);
+
+                expect(new Set([first.txId, second.txId, third.txId]).size).to.equal(3);
+                expect(recordedRequest('desk-2_0002')).to.deep.equal({ visitId: second.txId });
+                expect(recordedRequest(REQUEST_ID, METRO)).to.deep.equal({ visitId: third.txId });
+                expect(usageOf('2026-03')).to.equal(2);
+            });
+
+            it('gives the request key the visit’s policy: home and host, a majority of the three', async () => {
+                const { txId } = await checkIn({ requestId: REQUEST_ID });
+                const policy = ledger.endorsementPolicies.get(ledger.key('checkInRequest', ALPINE, REQUEST_ID));
+                expect(policy).to.not.equal(undefined);
+                expect(Buffer.from(policy!).equals(Buffer.from(ownersAndMajorityPolicy([HARBOUR, ALPINE], [ALPINE, HARBOUR, METRO])))).to.equal(true);
+                expect(Buffer.from(policy!).equals(Buffer.from(ledger.endorsementPolicies.get(ledger.key('visit', txId))!))).to.equal(true);
+            });
+
+            it('is not recorded by a check-in endorsed by the host alone', async () => {
+                const input = checkInRequest({ requestId: REQUEST_ID });
+                const error = await refusal(ledger.submit(staff(ALPINE), (ctx) => visits.checkIn(ctx, JSON.stringify(input)), [ALPINE, METRO]));
+                expect(error.message).to.match(/^ENDORSEMENT_POLICY_FAILURE: /);
+                expect(recordedRequest(REQUEST_ID)).to.equal(undefined);
+            });
         });
 
         describe('with a letter of introduction', () => {
@@ -495,6 +546,9 @@ describe('VisitContract', () => {
                 ['over 100 guests', checkInRequest({ guests: 101 })],
                 ['a malformed member number', checkInRequest({ memberNumber: 'har1' })],
                 ['a malformed introduction ID', checkInRequest({ introductionId: 'letter-1' })],
+                ['an empty request ID', checkInRequest({ requestId: '' })],
+                ['a request ID over 64 characters', checkInRequest({ requestId: 'r'.repeat(65) })],
+                ['a request ID with a space', checkInRequest({ requestId: 'desk 2' })],
                 ['an unknown field', { ...checkInRequest(), visitDate: '2026-01-01' }],
                 ['an array', [checkInRequest()]],
             ];

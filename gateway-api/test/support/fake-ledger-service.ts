@@ -42,11 +42,12 @@ export class FakeLedgerService implements Ledger {
     readonly #commits = new Map<string, CommittedTransaction>();
     readonly #answers = new Map<string, string>();
     readonly #failures = new Map<string, unknown>();
+    readonly #failuresInTurn = new Map<string, unknown[]>();
     #blocks = 0n;
 
     constructor() {
         this.submit.callsFake((_caller, call) => {
-            const failure = this.#failureOf(call);
+            const failure = this.#failureInTurnOf(call) ?? this.#failureOf(call);
             if (failure !== undefined) {
                 return Promise.reject(failure);
             }
@@ -81,6 +82,12 @@ export class FakeLedgerService implements Ledger {
         return this;
     }
 
+    /** The next submits of `transaction` fail in turn with what fabric-gateway threw; later ones are answered as before. */
+    failsInTurn(transaction: string, ...fabricErrors: unknown[]): this {
+        this.#failuresInTurn.set(transaction, fabricErrors);
+        return this;
+    }
+
     /** Every call, in the order the API made them. */
     calls(): RecordedLedgerCall[] {
         const recorded = [
@@ -109,10 +116,16 @@ export class FakeLedgerService implements Ledger {
         this.#commits.clear();
         this.#answers.clear();
         this.#failures.clear();
+        this.#failuresInTurn.clear();
     }
 
     #failureOf(call: LedgerCall): Error | undefined {
         return this.#failures.has(call.transaction) ? toApiError(this.#failures.get(call.transaction)) : undefined;
+    }
+
+    #failureInTurnOf(call: LedgerCall): Error | undefined {
+        const next = this.#failuresInTurn.get(call.transaction)?.shift();
+        return next === undefined ? undefined : toApiError(next);
     }
 
     #nextReceipt(transaction: string): Receipt {
@@ -139,6 +152,11 @@ export function endorseError(peerMessage: string, transactionId = transactionIdO
 /** What fabric-gateway throws when the chaincode refuses on the endorsing peers, e.g. `VISIT_LIMIT_REACHED: 4 of 4 …`. */
 export function chaincodeRefusal(chaincodeMessage: string, transactionId = transactionIdOf('refused')): EndorseError {
     return endorseError(`chaincode response 500, ${chaincodeMessage}`, transactionId);
+}
+
+/** What fabric-gateway throws when the transaction was ordered but invalidated by a key's endorsement policy. */
+export function policyFailure(transactionId = transactionIdOf('invalidated')): CommitError {
+    return new CommitError({ code: peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE, transactionId, message: 'transaction invalidated' });
 }
 
 /** What fabric-gateway throws when the transaction was ordered but invalidated: a concurrent change won. */

@@ -24,6 +24,7 @@ describe('ledger errors → API errors', () => {
         ['INVALID_ARGUMENT: request.guests: too big', 'BAD_USER_INPUT', 'INVALID_ARGUMENT: request.guests: too big', 'INVALID_ARGUMENT'],
         ['INVALID_TRANSITION: member X is PENDING', 'CONFLICT', 'INVALID_TRANSITION: member X is PENDING', 'INVALID_TRANSITION'],
         ['VISIT_LIMIT_REACHED: 4 of 4 visits used in 2026-03', 'RULE_VIOLATION', 'VISIT_LIMIT_REACHED: 4 of 4 visits used in 2026-03', 'VISIT_LIMIT_REACHED'],
+        [`DUPLICATE_REQUEST: check-in request desk-1 already recorded visit ${'a'.repeat(64)}`, 'CONFLICT', `DUPLICATE_REQUEST: check-in request desk-1 already recorded visit ${'a'.repeat(64)}`, 'DUPLICATE_REQUEST'],
         ['BLACKOUT_DATE: 2026-12-25 falls in the blackout', 'RULE_VIOLATION', 'BLACKOUT_DATE: 2026-12-25 falls in the blackout', 'BLACKOUT_DATE'],
     ];
     for (const [peerMessage, code, message, reason] of cases) {
@@ -43,10 +44,18 @@ describe('ledger errors → API errors', () => {
 
     it('maps an unreachable peer or orderer to LEDGER_UNAVAILABLE', () => {
         for (const code of [status.UNAVAILABLE, status.DEADLINE_EXCEEDED]) {
-            const error = toApiError(new CommitStatusError({ code, transactionId: 'tx2', cause: grpcError(code, 'down'), details: [] }));
+            const error = toApiError(endorseError('connection refused', code));
             expect(error.extensions.code).to.equal('LEDGER_UNAVAILABLE');
         }
         expect(toApiError(new Error('socket hang up')).extensions.code).to.equal('LEDGER_UNAVAILABLE');
+    });
+
+    it('maps a commit status lost after the submit to LEDGER_OUTCOME_UNKNOWN naming the transaction, to retry with the same clientRequestId', () => {
+        for (const code of [status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.CANCELLED]) {
+            const error = toApiError(new CommitStatusError({ code, transactionId: 'tx5', cause: grpcError(code, 'down'), details: [] }));
+            expect(error.extensions).to.deep.equal({ code: 'LEDGER_OUTCOME_UNKNOWN', transactionId: 'tx5' });
+            expect(error.message).to.match(/^transaction tx5 was submitted but whether it committed is unknown; retry a check-in with the same clientRequestId/);
+        }
     });
 
     it('maps an MVCC read conflict to CONFLICT and recognises it for retry', () => {

@@ -226,6 +226,9 @@ const cases: readonly (readonly [string, MutationName, Readonly<Record<string, u
     ['a member number too long', 'checkIn', { memberNumber: 'ALP0000001234' }, /^memberNumber: must be a member number/],
     ['a malformed introduction ID', 'checkIn', { 'input.introductionId': 'xyz' }, /^input: must be a 64-character transaction-derived ID/],
     ['guests given as a word', 'checkIn', { 'input.guests': 'two' }, /Int cannot represent non-integer value: "two"/],
+    ['a client request ID with a space', 'checkIn', { 'input.clientRequestId': 'desk 1' }, /^input\.clientRequestId: must be 1 to 64 letters, digits, - or _/],
+    ['an empty client request ID', 'checkIn', { 'input.clientRequestId': '' }, /^input\.clientRequestId: must be 1 to 64 letters, digits, - or _/],
+    ['a client request ID of 65 characters', 'checkIn', { 'input.clientRequestId': 'r'.repeat(65) }, /^input\.clientRequestId: must be 1 to 64 letters, digits, - or _/],
     ['an empty visit ID', 'checkOut', { visitId: '' }, /^visitId: must be a 64-character/],
     ['a visit ID one character too long', 'cancelVisit', { visitId: `${VISIT_ID}0` }, /^visitId: must be a 64-character/],
     // Bars and introductions

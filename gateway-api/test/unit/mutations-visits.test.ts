@@ -1,10 +1,23 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Metadata, status } from '@grpc/grpc-js';
+import { CommitStatusError, type Contract, type SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
 import { CheckInRequest, type Visit } from '@reciprocal-clubs/chaincode/model';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import type { ClubGateways } from '../../src/club-gateways.js';
 import type { PassSigningKeys } from '../../src/context.js';
+import { FabricLedger } from '../../src/fabric-ledger.js';
 import { verifyVisitPass } from '../../src/passes/visit-pass.js';
-import { type FakeLedgerApi, fakeLedgerApi, ledgerClub, ledgerStamp, transactionIdOf } from '../support/fake-ledger-service.js';
+import {
+    type FakeLedgerApi,
+    chaincodeRefusal,
+    fakeLedgerApi,
+    ledgerClub,
+    ledgerStamp,
+    policyFailure,
+    transactionIdOf,
+} from '../support/fake-ledger-service.js';
 import { CALLERS, dataOf, errorCodes, onlyError } from '../support/tokens.js';
 
 const CHANNEL = 'atlantic';
@@ -39,6 +52,10 @@ const CHECK_IN = `mutation CheckIn($channel: String!, $memberNumber: String!, $i
     checkIn(channel: $channel, memberNumber: $memberNumber, input: $input) { ${visitFields} } }`;
 const CHECK_OUT = `mutation CheckOut($channel: String!, $visitId: String!) { checkOut(channel: $channel, visitId: $visitId) { ${visitFields} } }`;
 const CANCEL = `mutation Cancel($channel: String!, $visitId: String!) { cancelVisit(channel: $channel, visitId: $visitId) { ${visitFields} } }`;
+const CHECK_IN_REPLAYABLE = `mutation CheckIn($channel: String!, $memberNumber: String!, $input: CheckInInput!) {
+    checkIn(channel: $channel, memberNumber: $memberNumber, input: $input) { ${visitFields} replayed } }`;
+const REQUEST_ID = 'desk-1_0042';
+const duplicateRequest = () => chaincodeRefusal(`DUPLICATE_REQUEST: check-in request ${REQUEST_ID} already recorded visit ${VISIT_ID}`);
 const VISIT_PASS = 'query Pass($channel: String!) { visitPass(channel: $channel) { pass expiresAt } }';
 
 describe('visit mutations on the ledger', () => {
@@ -89,6 +106,79 @@ describe('visit mutations on the ledger', () => {
             api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).commits('Visit:checkIn', visit({ introductionId: INTRODUCTION_ID }));
             dataOf(await api.ask('alpineAdmin', CHECK_IN, { channel: CHANNEL, memberNumber: VISITOR, input: { ...input, introductionId: INTRODUCTION_ID, nights: 2 } }));
             expect(JSON.parse(api.ledger.submitted()[0]!.args[0]!)).to.deep.equal({ memberNumber: VISITOR, facility: 'DINING', guests: 1, nights: 2, introductionId: INTRODUCTION_ID });
+        });
+
+        describe('with a client request ID', () => {
+            const retriable = { ...input, clientRequestId: REQUEST_ID };
+            const ask = () => api.ask('alpineStaff', CHECK_IN_REPLAYABLE, { channel: CHANNEL, memberNumber: VISITOR, input: retriable });
+            const replay = {
+                visit: { visitId: VISIT_ID, memberNumber: VISITOR, homeClub: HARBOUR, hostClub: ALPINE, status: 'CHECKED_IN', guests: 1, fee: { amountMinor: 2500, currency: 'EUR' } },
+                transactionId: visit().checkedIn.txId,
+                blockNumber: null,
+                replayed: true,
+            };
+
+            it('passes it to the chaincode as requestId, and answers the new visit as not replayed', async () => {
+                api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).commits('Visit:checkIn', visit(), { transactionId: VISIT_ID, blockNumber: 52n });
+
+                const data = dataOf(await ask());
+
+                expect(data.checkIn).to.deep.include({ transactionId: VISIT_ID, blockNumber: '52', replayed: false });
+                expect(JSON.parse(api.ledger.submitted()[0]!.args[0]!)).to.deep.equal({ memberNumber: VISITOR, facility: 'DINING', guests: 1, nights: 0, requestId: REQUEST_ID });
+            });
+
+            it('answers DUPLICATE_REQUEST with the visit the ID recorded, read on the caller’s peer, replayed', async () => {
+                api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).fails('Visit:checkIn', duplicateRequest()).answers('Visit:get', visit());
+
+                const data = dataOf(await ask());
+
+                expect(data.checkIn).to.deep.equal(replay);
+                expect(api.ledger.trail()).to.deep.equal(['evaluate Visit:endorsersForCheckIn', 'submit Visit:checkIn', 'evaluate Visit:get']);
+                expect(api.ledger.calls()[2]?.call).to.deep.equal({ channel: CHANNEL, transaction: 'Visit:get', args: [VISIT_ID] });
+            });
+
+            it('submits once more after a check-in of the same block set the request key’s policy first, and replays what it recorded', async () => {
+                api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).failsInTurn('Visit:checkIn', policyFailure(), duplicateRequest()).answers('Visit:get', visit());
+
+                expect(dataOf(await ask()).checkIn).to.deep.equal(replay);
+                expect(api.ledger.trail()).to.deep.equal(['evaluate Visit:endorsersForCheckIn', 'submit Visit:checkIn', 'submit Visit:checkIn', 'evaluate Visit:get']);
+            });
+
+            it('does not submit again after a policy failure without a request ID: ENDORSEMENT_FAILED', async () => {
+                api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).failsInTurn('Visit:checkIn', policyFailure());
+
+                const response = await api.ask('alpineStaff', CHECK_IN, { channel: CHANNEL, memberNumber: VISITOR, input });
+
+                expect(errorCodes(response)).to.deep.equal(['ENDORSEMENT_FAILED']);
+                expect(api.ledger.trail()).to.deep.equal(['evaluate Visit:endorsersForCheckIn', 'submit Visit:checkIn']);
+            });
+
+            it('refuses an ID that recorded a check-in of another member: CONFLICT with reason DUPLICATE_REQUEST', async () => {
+                api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).fails('Visit:checkIn', duplicateRequest()).answers('Visit:get', visit({ memberNumber: 'HAR000008' }));
+
+                const error = onlyError(await ask());
+
+                expect(error.extensions).to.deep.include({ code: 'CONFLICT', reason: 'DUPLICATE_REQUEST' });
+                expect(error.message).to.equal(`clientRequestId ${REQUEST_ID} already checked in another member`);
+            });
+
+            it('answers a commit status lost after the submit as LEDGER_OUTCOME_UNKNOWN naming the transaction, to retry with the same ID', async () => {
+                const submittedId = transactionIdOf('submitted');
+                const cause = Object.assign(new Error('deadline exceeded'), { code: status.DEADLINE_EXCEEDED, details: 'deadline exceeded', metadata: new Metadata() });
+                const lost = new CommitStatusError({ code: status.DEADLINE_EXCEEDED, transactionId: submittedId, cause, details: [] });
+                api.ledger.answers('Visit:endorsersForCheckIn', [ALPINE, HARBOUR]).fails('Visit:checkIn', lost);
+
+                const error = onlyError(await ask());
+
+                expect(error.extensions).to.deep.equal({ code: 'LEDGER_OUTCOME_UNKNOWN', transactionId: submittedId });
+                expect(error.message).to.contain('retry a check-in with the same clientRequestId');
+            });
+
+            it('is checked before anything reaches the ledger: BAD_USER_INPUT', async () => {
+                const response = await api.ask('alpineStaff', CHECK_IN_REPLAYABLE, { channel: CHANNEL, memberNumber: VISITOR, input: { ...input, clientRequestId: 'desk 1/42' } });
+                expect(errorCodes(response)).to.deep.equal(['BAD_USER_INPUT']);
+                expect(api.ledger.calls()).to.deep.equal([]);
+            });
         });
 
         for (const caller of ['alpineMember', 'alpineAuditor'] as const) {
@@ -171,5 +261,34 @@ describe('visit mutations on the ledger', () => {
             expect(error.extensions).to.deep.equal({ code: 'BAD_USER_INPUT' });
             expect(error.message).to.match(/^channel: /);
         });
+    });
+});
+
+describe('a retried check-in through FabricLedger', () => {
+    /** A contract whose first check-in is invalidated by a read conflict on the request key, and whose second meets the committed one. */
+    function contractAfterConcurrentCommit() {
+        const conflicted: Partial<SubmittedTransaction> = {
+            getStatus: () => Promise.resolve({ successful: false, code: peer.TxValidationCode.MVCC_READ_CONFLICT, transactionId: transactionIdOf('conflicted'), blockNumber: 9n }),
+        };
+        const submitAsync = sinon.stub<Parameters<Contract['submitAsync']>, ReturnType<Contract['submitAsync']>>();
+        submitAsync.onFirstCall().resolves(conflicted as SubmittedTransaction).onSecondCall().rejects(duplicateRequest());
+        const evaluate = sinon.stub<Parameters<Contract['evaluate']>, ReturnType<Contract['evaluate']>>();
+        evaluate.withArgs('Visit:endorsersForCheckIn').resolves(Buffer.from(JSON.stringify([ALPINE, HARBOUR])));
+        evaluate.withArgs('Visit:get').resolves(Buffer.from(JSON.stringify(visit())));
+        return { submitAsync, evaluate };
+    }
+
+    it('replays the visit the other attempt committed, after one retry of the read conflict', async () => {
+        const contract = contractAfterConcurrentCommit();
+        const gateways = { gatewayOf: () => ({ getNetwork: () => ({ getContract: () => contract }) }) } as unknown as ClubGateways;
+        const api = await fakeLedgerApi({ ledger: new FabricLedger({ chaincodeName: 'reciprocal', gateways }) });
+
+        const data = dataOf(
+            await api.ask('alpineStaff', CHECK_IN_REPLAYABLE, { channel: CHANNEL, memberNumber: VISITOR, input: { facility: 'DINING', guests: 1, nights: 0, clientRequestId: REQUEST_ID } }),
+        );
+
+        expect(data.checkIn).to.deep.include({ transactionId: visit().checkedIn.txId, blockNumber: null, replayed: true });
+        expect(contract.submitAsync.callCount).to.equal(2);
+        expect(contract.evaluate.withArgs('Visit:get').firstCall.args[1]?.arguments).to.deep.equal([VISIT_ID]);
     });
 });

@@ -126,5 +126,9 @@ export const CheckInInput = builder.inputType('CheckInInput', {
         guests: t.int({ required: true }),
         nights: t.int({ required: true }),
         introductionId: t.string(),
+        clientRequestId: t.string({
+            description:
+                'An idempotency key the client chooses (1 to 64 of A–Z, a–z, 0–9, - and _), unique per check-in at the caller’s club: a retry with the same one never records a second visit, and answers the recorded one with `replayed: true`.',
+        }),
     }),
 });

@@ -1,10 +1,11 @@
-import { CheckInRequest, type Club, EntityId, MemberNumber, MspId, type Visit } from '@reciprocal-clubs/chaincode/model';
+import { CheckInRequest, CheckInRequestId, type Club, EntityId, MemberNumber, MspId, type Visit, recordedVisitOf } from '@reciprocal-clubs/chaincode/model';
 import type { Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
+import type { LedgerCall } from '../../ledger.js';
 import { ApiError, ApiErrorCode } from '../../errors.js';
 import { claimedHomeClub, issueVisitPass, verifyVisitPass } from '../../passes/visit-pass.js';
 import { builder } from '../builder.js';
-import { parsedArgument } from '../queries/arguments.js';
+import { optionalArgument, parsedArgument } from '../queries/arguments.js';
 import { VisitRef } from '../types/visit.js';
 import { type Committed, callerWithRole, channelArgument, committedPayload, endorsersFor, evaluated, ledgerInput, submitted } from './committed.js';
 import { CheckInInput } from './inputs.js';
@@ -19,11 +20,87 @@ const VisitPassRef = builder.objectRef<{ pass: string; expiresAt: Date }>('Visit
     }),
 });
 
-/** Checks a member in at the caller's club, naming the clubs whose endorsement the check-in needs. */
-async function checkIn(context: ApiContext, caller: Caller, channel: string, memberNumber: string, input: unknown): Promise<Committed<Visit>> {
-    const request = ledgerInput(CheckInRequest, { ...(input as object), memberNumber }, 'input');
+type CheckInFields = typeof CheckInInput.$inferInput;
+
+/** How a check-in ended: recorded now, or replayed, the visit an earlier attempt with the same client request ID recorded. */
+interface CheckInOutcome {
+    readonly visit: Visit;
+    readonly transactionId: string;
+    readonly blockNumber: bigint | null;
+    readonly replayed: boolean;
+}
+
+const CheckInPayload = builder.objectRef<CheckInOutcome>('CheckInPayload').implement({
+    description: 'A visit as its check-in recorded it: by this request, or (replayed) by an earlier one with the same clientRequestId.',
+    fields: (t) => ({
+        visit: t.field({ type: VisitRef, resolve: (outcome) => outcome.visit }),
+        transactionId: t.exposeString('transactionId', { description: 'The check-in transaction that recorded the visit; for a replay, the original one.' }),
+        blockNumber: t.field({
+            type: 'BigInt',
+            nullable: true,
+            description: 'The block that holds it; null for a replay (look it up with `transaction(txId)`).',
+            resolve: (outcome) => outcome.blockNumber?.toString() ?? null,
+        }),
+        replayed: t.exposeBoolean('replayed', { description: 'True when an earlier check-in with the same clientRequestId had already recorded the visit: nothing was recorded now.' }),
+    }),
+});
+
+const mayHaveCommitted: ReadonlySet<string> = new Set([ApiErrorCode.LEDGER_UNAVAILABLE, ApiErrorCode.LEDGER_OUTCOME_UNKNOWN]);
+
+/** The chaincode's request: the client's request ID travels as `requestId`. */
+function checkInRequestOf(input: CheckInFields, memberNumber: string): CheckInRequest {
+    const { clientRequestId, ...terms } = input;
+    const requestId = optionalArgument(CheckInRequestId, clientRequestId, 'input.clientRequestId');
+    return ledgerInput(CheckInRequest, { ...terms, memberNumber, ...(requestId === undefined ? {} : { requestId }) }, 'input');
+}
+
+/**
+ * Checks a member in at the caller's club, naming the clubs whose endorsement the check-in needs. A check-in whose
+ * request ID already recorded a visit is answered with that visit, replayed.
+ */
+async function checkIn(context: ApiContext, caller: Caller, channel: string, memberNumber: string, input: CheckInFields): Promise<CheckInOutcome> {
+    const request = checkInRequestOf(input, memberNumber);
     const endorsers = await evaluated<string[]>(context, caller, { channel, transaction: 'Visit:endorsersForCheckIn', args: [memberNumber] });
-    return submitted<Visit>(context, caller, { channel, transaction: 'Visit:checkIn', args: [JSON.stringify(request)], endorsingOrganizations: endorsers });
+    const call = { channel, transaction: 'Visit:checkIn', args: [JSON.stringify(request)], endorsingOrganizations: endorsers };
+    try {
+        const { value, transactionId, blockNumber } = await submittedCheckIn(context, caller, call, request);
+        return { visit: value, transactionId, blockNumber, replayed: false };
+    } catch (error) {
+        const recorded = error instanceof ApiError ? recordedVisitOf(error.message) : undefined;
+        if (recorded === undefined) {
+            throw error;
+        }
+        return replayedCheckIn(context, caller, channel, request, recorded);
+    }
+}
+
+/**
+ * Two attempts with one request ID in the same block are not an MVCC conflict: the first sets the new request key's
+ * policy, and a peer invalidates a later writer of that key in the block as ENDORSEMENT_POLICY_FAILURE. Submitted
+ * once more, the attempt meets DUPLICATE_REQUEST if the other committed, or records the visit if it did not.
+ */
+async function submittedCheckIn(context: ApiContext, caller: Caller, call: LedgerCall, request: CheckInRequest): Promise<Committed<Visit>> {
+    try {
+        return await submitted<Visit>(context, caller, call);
+    } catch (error) {
+        if (request.requestId === undefined || !invalidatedByPolicy(error)) {
+            throw error;
+        }
+        return submitted<Visit>(context, caller, call);
+    }
+}
+
+function invalidatedByPolicy(error: unknown): boolean {
+    return error instanceof ApiError && error.code === ApiErrorCode.ENDORSEMENT_FAILED && error.extensions.reason === 'ENDORSEMENT_POLICY_FAILURE';
+}
+
+/** The visit the request ID recorded, read on the caller's peer; a request ID reused for another member is refused. */
+async function replayedCheckIn(context: ApiContext, caller: Caller, channel: string, request: CheckInRequest, visitId: string): Promise<CheckInOutcome> {
+    const visit = await evaluated<Visit>(context, caller, { channel, transaction: 'Visit:get', args: [visitId] });
+    if (visit.memberNumber !== request.memberNumber) {
+        throw new ApiError(ApiErrorCode.CONFLICT, `clientRequestId ${request.requestId ?? ''} already checked in another member`, { reason: 'DUPLICATE_REQUEST' });
+    }
+    return { visit, transactionId: visit.checkedIn.txId, blockNumber: null, replayed: true };
 }
 
 /** Closes or cancels a visit at the caller's club: its key, and the usage counters, need home and host. */
@@ -57,7 +134,7 @@ builder.queryFields((t) => ({
 
 builder.mutationFields((t) => ({
     checkIn: t.field({
-        type: VisitPayload,
+        type: CheckInPayload,
         description: 'Checks a visiting member in at the caller’s club by member number (staff, admin).',
         args: {
             channel: t.arg.string({ required: true }),
@@ -71,7 +148,7 @@ builder.mutationFields((t) => ({
         },
     }),
     checkInByPass: t.field({
-        type: VisitPayload,
+        type: CheckInPayload,
         description:
             'Checks a member in by the visit pass they show: verified against the key their home club published on the ledger; a forged, expired or reused pass is refused before any transaction (staff, admin).',
         args: {
@@ -93,8 +170,9 @@ builder.mutationFields((t) => ({
             try {
                 return await checkIn(context, caller, channel, claims.memberNumber, args.input);
             } catch (error) {
-                // A refused check-in gives the pass back; an unreachable ledger may still have committed it.
-                if (!(error instanceof ApiError && error.code === ApiErrorCode.LEDGER_UNAVAILABLE)) {
+                // A refused check-in gives the pass back; one that may have committed keeps it used: the retry shows a
+                // fresh pass with the same clientRequestId.
+                if (!(error instanceof ApiError && mayHaveCommitted.has(error.code))) {
                     await context.services.usedVisitPasses.release(claims);
                 }
                 throw error;
