@@ -22,7 +22,7 @@ const CHECK_IN = `mutation($channel: String!, $member: String!, $requestId: Stri
  * clientRequestId, and the ledger records one visit whatever happens. Through the running API at Alpine,
  * with fresh Harbour members under the demo data's Harbour–Alpine agreement.
  */
-describe('idempotent check-in on the real network: one clientRequestId, one visit', function () {
+describe('check-ins under concurrency on the real network: retried requests and the monthly limit', function () {
     this.timeout(180_000);
     let live: LiveNetwork;
     let staff: string;
@@ -104,5 +104,30 @@ describe('idempotent check-in on the real network: one clientRequestId, one visi
         await settled(visitId);
         expect(await visitRowsOf(member)).to.deep.equal([visitId]);
         expect(await validCheckInsOf(member)).to.deep.equal([visitId]);
+    });
+
+    it('lets exactly one of several concurrent check-ins of a member one visit below the monthly limit through; the limit holds', async () => {
+        // The demo agreement allows four visits a month: three now, then four clients at once for the last one.
+        const member = await enrolHarbourMember();
+        for (let visit = 0; visit < 3; visit += 1) {
+            await settled((await checkedIn(member, `limit-${randomUUID()}`)).visit.visitId);
+        }
+
+        const answers = await Promise.all(Array.from({ length: 4 }, () => checkIn(member, `limit-${randomUUID()}`)));
+
+        const recorded = answers.flatMap((answer) => (answer.data?.checkIn ? [answer.data.checkIn] : []));
+        expect(recorded.length, JSON.stringify(answers.map((answer) => answer.errors?.[0]?.extensions))).to.equal(1);
+        for (const refused of answers.filter((answer) => answer.errors !== undefined)) {
+            const extensions = refused.errors?.[0]?.extensions;
+            expect(extensions?.code).to.be.oneOf(['RULE_VIOLATION', 'CONFLICT']);
+            if (extensions?.code === 'RULE_VIOLATION') expect(extensions.reason).to.equal('VISIT_LIMIT_REACHED');
+        }
+        await settled(recorded[0]?.visit.visitId ?? '');
+        expect(await visitRowsOf(member)).to.have.lengthOf(4);
+        const { rows } = await live.pool.query<{ visits: number }>(
+            `SELECT visits FROM ${live.schemaOf(ALPINE)}.visit_usage WHERE channel = $1 AND member_number = $2 AND period = $3`,
+            [CHANNEL, member, new Date().toISOString().slice(0, 7)],
+        );
+        expect(rows.map((row) => row.visits)).to.deep.equal([4]);
     });
 });
