@@ -30,6 +30,8 @@ export type ClubProfile = z.infer<typeof ClubProfile>;
 
 /** `.network/network.json`, which test-network.sh writes: where every component finds the others. */
 export const NetworkProfile = z.object({
+    /** The folder that holds all the local network's state (`.network/`). */
+    stateDir: z.string(),
     /** The chaincode's name on every channel. */
     chaincode: z.string(),
     /** By MSP ID. */

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
         identities: { auditor: { certPath: '/ids/alpine/auditor.pem', keyPath: '/ids/alpine/auditor.key' } },
     };
     const profile = {
+        stateDir: '/state',
         chaincode: 'reciprocal',
         clubs: { AlpineMSP: alpine },
         channels: { atlantic: ['HarbourMSP', 'AlpineMSP', 'MetroMSP'], alps: ['AlpineMSP', 'MetroMSP'] },
