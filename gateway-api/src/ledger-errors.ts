@@ -1,5 +1,5 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { CommitError, CommitStatusError, GatewayError } from '@hyperledger/fabric-gateway';
+import { CommitError, CommitStatusError, GatewayError, type SubmitError } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { ErrorCode, errorCodeOf } from '@reciprocal-clubs/chaincode/model';
 import { ApiError, ApiErrorCode } from './errors.js';
@@ -45,8 +45,9 @@ export function toApiError(error: unknown): ApiError {
             ? new ApiError(ApiErrorCode.CONFLICT, 'a concurrent change conflicted with this one; try again', { reason, transactionId: error.transactionId, cause: error })
             : new ApiError(ApiErrorCode.ENDORSEMENT_FAILED, `the ledger invalidated the transaction: ${reason}`, { reason, transactionId: error.transactionId, cause: error });
     }
-    // Before GatewayError, which it extends: the transaction was ordered and may well have committed.
-    if (error instanceof CommitStatusError) {
+    // Before GatewayError, which both extend: the transaction was ordered (or its broadcast broke off, after which the
+    // orderer may hold it) and may well have committed.
+    if (error instanceof CommitStatusError || (isSubmitError(error) && unavailableStatuses.has(error.code))) {
         return new ApiError(
             ApiErrorCode.LEDGER_OUTCOME_UNKNOWN,
             `transaction ${error.transactionId} was submitted but whether it committed is unknown; retry a check-in with the same clientRequestId, or look the transaction up before repeating any other change`,
@@ -57,6 +58,11 @@ export function toApiError(error: unknown): ApiError {
         return fromGatewayError(error);
     }
     return new ApiError(ApiErrorCode.LEDGER_UNAVAILABLE, 'the ledger could not be reached', { cause: error });
+}
+
+/** fabric-gateway exports SubmitError as a type only; it names its instances. */
+function isSubmitError(error: unknown): error is SubmitError {
+    return error instanceof GatewayError && error.name === 'SubmitError';
 }
 
 function fromGatewayError(error: GatewayError): ApiError {

@@ -1,5 +1,7 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { CommitError, CommitStatusError, EndorseError } from '@hyperledger/fabric-gateway';
+// The package exports SubmitError as a type only; its class is what the client throws when a Submit call fails.
+import { SubmitError } from '@hyperledger/fabric-gateway/dist/submiterror.js';
 import { peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import { ApiError } from '../../src/errors.js';
@@ -48,6 +50,23 @@ describe('ledger errors → API errors', () => {
             expect(error.extensions.code).to.equal('LEDGER_UNAVAILABLE');
         }
         expect(toApiError(new Error('socket hang up')).extensions.code).to.equal('LEDGER_UNAVAILABLE');
+    });
+
+    it('maps a broadcast that broke off to LEDGER_OUTCOME_UNKNOWN naming the transaction: the orderer may hold it', () => {
+        for (const code of [status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.CANCELLED]) {
+            const error = toApiError(new SubmitError({ code, transactionId: 'tx6', cause: grpcError(code, 'orderer gone'), details: [] }));
+            expect(error.extensions).to.deep.equal({ code: 'LEDGER_OUTCOME_UNKNOWN', transactionId: 'tx6' });
+        }
+    });
+
+    it('keeps an orderer\'s refusal of the transaction, which orders nothing, apart from an unknown outcome', () => {
+        const refusal = new SubmitError({
+            code: status.ABORTED,
+            transactionId: 'tx7',
+            cause: grpcError(status.ABORTED, 'refused'),
+            details: [{ address: '127.0.0.1:17050', mspId: 'OrdererMSP', message: 'received unsuccessful response from orderer: status=BAD_REQUEST' }],
+        });
+        expect(toApiError(refusal).extensions).to.deep.equal({ code: 'ENDORSEMENT_FAILED', transactionId: 'tx7' });
     });
 
     it('maps a commit status lost after the submit to LEDGER_OUTCOME_UNKNOWN naming the transaction, to retry with the same clientRequestId', () => {
