@@ -130,6 +130,21 @@ describe('member mutations on the ledger', () => {
             expect(activate).to.deep.equal({ channel: CHANNEL, transaction: 'Member:activate', args: [MEMBER_NUMBER], endorsingOrganizations: ALPINE_AND_MAJORITY });
         });
 
+        it('activates once another endorsing peer has the personal record’s block: PERSONAL_DATA_MISSING is tried again', async () => {
+            const lagging = `PERSONAL_DATA_MISSING: member ${MEMBER_NUMBER} has no personal record at ${ALPINE}`;
+            api.ledger.failsInTurn('Member:activate', chaincodeRefusal(lagging), chaincodeRefusal(lagging));
+
+            expect(dataOf(await api.ask('alpineAdmin', ENROL, enrolment)).enrolMember).to.deep.include({ transactionId: activation.transactionId });
+            expect(api.ledger.trail().filter((step) => step === 'submit Member:activate')).to.have.lengthOf(3);
+        });
+
+        it('does not try an activation again after any other refusal', async () => {
+            api.ledger.failsInTurn('Member:activate', chaincodeRefusal(`INVALID_TRANSITION: member ${MEMBER_NUMBER} is ACTIVE`));
+
+            expect(errorCodes(await api.ask('alpineAdmin', ENROL, enrolment))).to.deep.equal(['CONFLICT']);
+            expect(api.ledger.trail().filter((step) => step === 'submit Member:activate')).to.have.lengthOf(1);
+        });
+
         it('passes only the record sealed under the member’s own data key, in the home club’s own transaction', async () => {
             dataOf(await api.ask('alpineAdmin', ENROL, enrolment));
 

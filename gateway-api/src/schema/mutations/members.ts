@@ -1,6 +1,8 @@
-import { type Member, MemberEnrolment, MemberNumber, MemberRenewal, PERSONAL_DATA_TRANSIENT_KEY, PersonalData } from '@reciprocal-clubs/chaincode/model';
+import { ErrorCode, type Member, MemberEnrolment, MemberNumber, MemberRenewal, PERSONAL_DATA_TRANSIENT_KEY, PersonalData } from '@reciprocal-clubs/chaincode/model';
+import pRetry, { AbortError } from 'p-retry';
 import type { Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
+import { ApiError } from '../../errors.js';
 import { sealPersonalData } from '../../personal-data/sealed-record.js';
 import { builder } from '../builder.js';
 import { parsedArgument } from '../queries/arguments.js';
@@ -38,6 +40,21 @@ async function recordPersonalData(context: ApiContext, caller: Caller, channel: 
     });
 }
 
+/**
+ * Activates a member whose personal record just committed. The record's commit was reported by the home club's
+ * peer; another endorsing peer may not have validated that block yet and refuses with PERSONAL_DATA_MISSING until it
+ * has, so that refusal is tried again for a few seconds.
+ */
+function activated(context: ApiContext, caller: Caller, channel: string, memberNumber: string): Promise<Committed<Member>> {
+    return pRetry(
+        () =>
+            changeMember(context, caller, channel, 'Member:activate', [memberNumber]).catch((error: unknown) => {
+                throw error instanceof ApiError && error.extensions.reason === ErrorCode.PERSONAL_DATA_MISSING ? error : new AbortError(error as Error);
+            }),
+        { retries: 6, minTimeout: 100, maxTimeout: 1_000 },
+    );
+}
+
 builder.mutationFields((t) => ({
     enrolMember: t.field({
         type: MemberPayload,
@@ -51,7 +68,7 @@ builder.mutationFields((t) => ({
             const record = ledgerInput(PersonalData, personalData, 'input.personalData');
             const enrolled = await submitted<Member>(context, caller, { channel, transaction: 'Member:enrol', args: [JSON.stringify(enrolment)] });
             await recordPersonalData(context, caller, channel, enrolled.value.memberNumber, record);
-            return changeMember(context, caller, channel, 'Member:activate', [enrolled.value.memberNumber]);
+            return activated(context, caller, channel, enrolled.value.memberNumber);
         },
     }),
     updatePersonalData: t.field({
