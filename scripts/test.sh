@@ -64,6 +64,8 @@ suite network-integration npx --no-install mocha --config .mocharc.yml 'network/
 suite chaincode-integration npx --no-install mocha --config .mocharc.yml 'chaincode/test/integration/**/*.test.ts'
 suite indexer-integration npx --no-install mocha --config .mocharc.yml 'event-indexer/test/integration/**/*.test.ts'
 suite api-integration npx --no-install mocha --config .mocharc.yml 'gateway-api/test/integration/**/*.test.ts'
+# Last on the running product: it SIGKILLs each kind of process under load and brings it back with `up`.
+suite faults npx --no-install mocha --config .mocharc.yml 'gateway-api/test/faults/**/*.test.ts'
 # A network this run started is taken down with --clean, which its last test checks leaves nothing behind.
 if [ "$network_started_here" -eq 1 ]; then
     suite network-teardown npx --no-install mocha --config .mocharc.yml 'network/test/teardown/**/*.test.ts'

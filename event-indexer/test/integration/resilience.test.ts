@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { type JetStreamClient, type JetStreamManager, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { expect } from 'chai';
-import { NOTIFICATION_STREAM, ensureNotificationStream } from '../../src/outbox/publisher.js';
+import { ensureNotificationStream } from '../../src/outbox/publisher.js';
 import type { BuiltBlock } from '../support/block-builder.js';
 import {
     type BurstChain,
@@ -23,7 +23,7 @@ import {
 } from '../support/burst.js';
 import { worldStateByTable } from '../support/journey.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
-import { connectNats, messagesPerSubject, natsServers } from '../support/nats.js';
+import { connectNats, messageIdsInStream as idsInStream, messagesInStream as countInStream, natsServers } from '../support/nats.js';
 
 /**
  * The real `rcn-indexer` process (event-indexer/dist/main.js) following a live ledger of block files,
@@ -145,8 +145,7 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
         return new Set(rows.map((row) => row.msg_id));
     };
 
-    const messagesInStream = async (): Promise<number> =>
-        Object.values(await messagesPerSubject(manager, chain.channel)).reduce((sum, count) => sum + count, 0);
+    const messagesInStream = (): Promise<number> => countInStream(manager, chain.channel);
 
     /** True when JetStream holds more of the channel's messages than the outbox has marked published (read in that order). */
     const publishingInFlight = async (): Promise<boolean> => {
@@ -155,22 +154,7 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
         return inStream > total - pending;
     };
 
-    /** The Nats-Msg-Id of every message the stream holds for the channel, read back with an ordered consumer. */
-    async function messageIdsInStream(): Promise<string[]> {
-        const total = await messagesInStream();
-        const consumer = await js.consumers.get(NOTIFICATION_STREAM, { filter_subjects: `clubs.${chain.channel}.>`, headers_only: true });
-        const ids: string[] = [];
-        while (ids.length < total) {
-            const before = ids.length;
-            for await (const message of await consumer.fetch({ max_messages: total - ids.length, expires: 2_000 })) {
-                ids.push(message.headers?.get('Nats-Msg-Id') ?? '(no message ID)');
-            }
-            if (ids.length === before) {
-                throw new Error(`the stream holds ${total} messages of ${chain.channel} but delivered ${before}`);
-            }
-        }
-        return ids;
-    }
+    const messageIdsInStream = (): Promise<string[]> => idsInStream(manager, js, chain.channel);
 
     function startIndexer(port: number): IndexerProcess {
         const indexer = new IndexerProcess({

@@ -1,4 +1,4 @@
-import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import { type JetStreamClient, type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import { NOTIFICATION_STREAM } from '../../src/outbox/publisher.js';
 import { networkProfile } from './database.js';
@@ -15,6 +15,28 @@ export async function connectNats(): Promise<NatsConnection> {
 export async function messagesPerSubject(manager: JetStreamManager, channel: string): Promise<Record<string, number>> {
     const info = await manager.streams.info(NOTIFICATION_STREAM, { subjects_filter: `clubs.${channel}.>` });
     return info.state.subjects ?? {};
+}
+
+/** Messages JetStream holds under `clubs.<channel>.>`. */
+export async function messagesInStream(manager: JetStreamManager, channel: string): Promise<number> {
+    return Object.values(await messagesPerSubject(manager, channel)).reduce((sum, count) => sum + count, 0);
+}
+
+/** The Nats-Msg-Id of every message the stream holds under `clubs.<channel>.>`, read back with an ordered consumer. */
+export async function messageIdsInStream(manager: JetStreamManager, js: JetStreamClient, channel: string): Promise<string[]> {
+    const total = await messagesInStream(manager, channel);
+    const consumer = await js.consumers.get(NOTIFICATION_STREAM, { filter_subjects: `clubs.${channel}.>`, headers_only: true });
+    const ids: string[] = [];
+    while (ids.length < total) {
+        const before = ids.length;
+        for await (const message of await consumer.fetch({ max_messages: total - ids.length, expires: 2_000 })) {
+            ids.push(message.headers?.get('Nats-Msg-Id') ?? '(no message ID)');
+        }
+        if (ids.length === before) {
+            throw new Error(`the stream holds ${total} messages of ${channel} but delivered ${before}`);
+        }
+    }
+    return ids;
 }
 
 export { jetstreamManager };

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
 import { type GraphqlResult, LiveNetwork } from '../support/live-network.js';
 
 const HARBOUR = 'HarbourMSP';
@@ -27,15 +26,7 @@ describe('check-ins under concurrency on the real network: retried requests and 
     let live: LiveNetwork;
     let staff: string;
 
-    const enrolHarbourMember = async (): Promise<string> => {
-        const admin = await live.token({ sub: 'idempotency-admin', club: HARBOUR, role: 'admin' });
-        const data = await live.data<{ enrolMember: { member: { memberNumber: string } } }>(
-            admin,
-            'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
-            { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: personalData() } },
-        );
-        return data.enrolMember.member.memberNumber;
-    };
+    const enrolHarbourMember = (): Promise<string> => live.enrolMember(HARBOUR, CHANNEL);
     const checkIn = (member: string, requestId: string): Promise<GraphqlResult<CheckInResult>> =>
         live.graphql<CheckInResult>(staff, CHECK_IN, { channel: CHANNEL, member, requestId });
     const checkedIn = async (member: string, requestId: string): Promise<CheckInResult['checkIn']> => {

@@ -5,7 +5,6 @@ import { peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import pg from 'pg';
 import { indexContents, OPERATIONAL_COLUMNS } from '../../../event-indexer/test/support/file-indexer.js';
-import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
 import { LiveNetwork } from '../support/live-network.js';
 
 const HARBOUR = 'HarbourMSP';
@@ -27,13 +26,7 @@ describe('auditors on the real network', function () {
     before(async () => {
         live = await LiveNetwork.open();
         auditor = await live.token({ sub: 'audrey', club: ALPINE, role: 'auditor' });
-        const admin = await live.token({ sub: 'hanna', club: HARBOUR, role: 'admin' });
-        const { enrolMember } = await live.data<{ enrolMember: { member: { memberNumber: string } } }>(
-            admin,
-            'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
-            { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: personalData() } },
-        );
-        memberNumber = enrolMember.member.memberNumber;
+        memberNumber = await live.enrolMember(HARBOUR, CHANNEL);
     });
     after(() => live.close());
 

@@ -96,12 +96,7 @@ describe('personal data on the live network: sealed, and erased by destroying it
         live = await LiveNetwork.open();
         admin = await live.token({ sub: 'erasure-admin', club: ALPINE, role: 'admin' });
         staff = await live.token({ sub: 'erasure-staff', club: ALPINE, role: 'staff' });
-        const { enrolMember } = await live.data<{ enrolMember: { member: { memberNumber: string } } }>(
-            admin,
-            'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
-            { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData } },
-        );
-        memberNumber = enrolMember.member.memberNumber;
+        memberNumber = await live.enrolMember(ALPINE, CHANNEL, personalData);
         const [row] = await live.eventually(async () => {
             const rows = await personalRowsIn(ALPINE);
             return rows.length > 0 ? rows : undefined;

@@ -1,7 +1,6 @@
 import { CommitError, type Contract } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
-import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
 import { LiveNetwork } from '../support/live-network.js';
 
 const HARBOUR = 'HarbourMSP';
@@ -39,14 +38,7 @@ describe('the trust model on the real peers: key-level policies', function () {
         for (const club of [HARBOUR, ALPINE, METRO]) {
             contracts[club] = (await live.gateway(club)).as(club === ALPINE ? 'staff' : 'admin').getNetwork(CHANNEL).getContract('reciprocal');
         }
-        const enrol = async (club: string): Promise<string> => {
-            const data = await live.data<{ enrolMember: { member: { memberNumber: string } } }>(
-                await token(club, 'admin'),
-                'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
-                { channel: CHANNEL, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: personalData() } },
-            );
-            return data.enrolMember.member.memberNumber;
-        };
+        const enrol = (club: string): Promise<string> => live.enrolMember(club, CHANNEL);
         harbourMember = await enrol(HARBOUR);
         unvisitedMember = await enrol(HARBOUR);
         alpineMember = await enrol(ALPINE);

@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GatewayConnection, LOCAL_NETWORK_PROFILE, type NetworkProfile, connectToGateway, loadNetworkProfile, postgresUrlOf } from '@reciprocal-clubs/ledger-connection';
 import pg from 'pg';
+import { personalData } from '../../../chaincode/test/support/member-fixtures.js';
+import type { PersonalData } from '@reciprocal-clubs/chaincode/model';
 import type { CallerClaims } from '../../src/auth/claims.js';
 import { LOCAL_ISSUER_DIRECTORY } from '../../src/auth/issuer.js';
 import { LocalIssuer } from '../../src/auth/local-issuer.js';
@@ -11,7 +13,7 @@ const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export interface GraphqlResult<T = Record<string, unknown>> {
     readonly status: number;
     readonly data?: T;
-    readonly errors?: { message: string; extensions?: { code?: string; reason?: string } }[];
+    readonly errors?: { message: string; extensions?: { code?: string; reason?: string; transactionId?: string } }[];
 }
 
 /**
@@ -58,6 +60,17 @@ export class LiveNetwork {
             throw new Error(`GraphQL request failed: ${JSON.stringify(result.errors)}`);
         }
         return result.data;
+    }
+
+    /** Enrols a REGULAR member of the club, valid until the end of next year, through the API as the club's admin. */
+    async enrolMember(mspId: string, channel: string, data: PersonalData = personalData()): Promise<string> {
+        const admin = await this.token({ sub: 'enrolment-admin', club: mspId, role: 'admin' });
+        const { enrolMember } = await this.data<{ enrolMember: { member: { memberNumber: string } } }>(
+            admin,
+            'mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }',
+            { channel, input: { membershipType: 'REGULAR', validUntil: `${new Date().getUTCFullYear() + 1}-12-31`, personalData: data } },
+        );
+        return enrolMember.member.memberNumber;
     }
 
     /** A club's gateway endpoint, as the identities its CA enrolled. */
