@@ -83,6 +83,15 @@ class IndexerProcess {
     }
 }
 
+const INDEXER_SESSION = 'rcn-indexer-under-test';
+
+/** The database URL with the application name that tells the indexer's sessions apart in pg_stat_activity. */
+function sessionsNamed(connectionString: string): string {
+    const url = new URL(connectionString);
+    url.searchParams.set('application_name', INDEXER_SESSION);
+    return url.toString();
+}
+
 /** Polls `probe` until it returns a value other than undefined or false; fails after `timeoutMs` or if `indexer` died. */
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, indexer?: IndexerProcess, timeoutMs = 30_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -145,6 +154,12 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
         return new Set(rows.map((row) => row.msg_id));
     };
 
+    /** The PostgreSQL sessions of the indexer processes this test starts. */
+    const indexerSessions = async (): Promise<number> => {
+        const { rows } = await database.pool.query<{ sessions: number }>('SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE application_name = $1', [INDEXER_SESSION]);
+        return rows[0]?.sessions ?? 0;
+    };
+
     const messagesInStream = (): Promise<number> => countInStream(manager, chain.channel);
 
     /** True when JetStream holds more of the channel's messages than the outbox has marked published (read in that order). */
@@ -161,7 +176,7 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
             INDEXER_CLUB: 'HarbourMSP',
             INDEXER_BLOCKS_DIR: blocksDir,
             INDEXER_CHANNELS: chain.channel,
-            DATABASE_URL: database.options.connectionString,
+            DATABASE_URL: sessionsNamed(database.options.connectionString),
             INDEXER_SCHEMA: database.options.schema,
             NATS_SERVERS: natsServers().join(','),
             INDEXER_HTTP_PORT: String(port),
@@ -280,6 +295,8 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
                 // polling as fast as NATS and PostgreSQL answer
             }
             await indexer.kill('SIGKILL');
+            // The killed process's last COMMIT may still be on its way to the server: read the outbox once its sessions are gone.
+            await until('the killed indexer’s sessions to end', async () => (await indexerSessions()) === 0);
 
             const unpublished = await unpublishedIds();
             const inStream = new Set(await messageIdsInStream());
