@@ -1,39 +1,20 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { type GatewayConnection, LOCAL_NETWORK_PROFILE, connectToGateway, loadNetworkProfile } from '@reciprocal-clubs/ledger-connection';
-import { ACTOR_TRANSIENT_KEY } from '@reciprocal-clubs/chaincode/model';
-import { personalData } from '../chaincode/test/support/member-fixtures.js';
-import { LOCAL_ISSUER_DIRECTORY } from '../gateway-api/src/auth/issuer.js';
-import { LocalIssuer } from '../gateway-api/src/auth/local-issuer.js';
+import { ENROL_CONCURRENCY, TOKEN_LIFETIME, checkIn, checkOut, enrolMembers } from './support/api-client.js';
+import { forEachConcurrently } from './support/concurrently.js';
+import { type CommitPhases, checkInProposal, endorseAndCommit, endorsersForCheckIn } from './support/ledger-visits.js';
+import { API_FABRIC_SECONDS } from './support/product-metrics.js';
+import { type Sample, histogramWindow, scrape, windowMean } from './support/prometheus.js';
 import { type BenchReport, type Figure, progress } from './support/report.js';
+import { DEMO_AGREEMENT, connectHostDesk, runningProduct } from './support/running-product.js';
 import { formatMs, formatRatio, percentiles } from './support/stats.js';
 
 const NAME = 'ledger-submit';
-const HOME = 'HarbourMSP';
-const HOST = 'AlpineMSP';
-const CHANNEL = 'atlantic';
+const { home: HOME, host: HOST, channel: CHANNEL, visitsPerMonth: VISITS_PER_MEMBER } = DEMO_AGREEMENT;
 const THROUGHPUT_RATIO_BAR = 0.9;
 const P95_RATIO_BAR = 1.1;
 /** Check-ins per mode before anything is timed: gRPC channels, HTTP keep-alive connections, JIT. */
 const WARM_UP_PER_MODE = 4;
-const ENROL_CONCURRENCY = 3;
-/** Enrolments in the same block invalidate each other (member sequence): tried again, as a client would. */
-const ENROL_ATTEMPTS = 10;
 const CHECK_OUT_CONCURRENCY = 16;
-/** The demo agreement's monthly limit: each member checks in this many times, once per round, checked out between. */
-const VISITS_PER_MEMBER = 4;
-/** The API admits 600 requests a minute per (club, subject): a token per request keeps the limiter out of the figures. */
-const TOKEN_LIFETIME = '30m';
-
-const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-
-const CHECK_IN = `mutation($channel: String!, $member: String!) {
-    checkIn(channel: $channel, memberNumber: $member, input: { facility: DINING, guests: 0, nights: 0 }) {
-        visit { visitId memberNumber } transactionId blockNumber replayed
-    }
-}`;
-const ENROL = `mutation($channel: String!, $input: MemberEnrolmentInput!) { enrolMember(channel: $channel, input: $input) { member { memberNumber } } }`;
 
 export interface LedgerSubmitOptions {
     /** Check-ins per mode at concurrency 1. */
@@ -53,11 +34,8 @@ interface Job {
 }
 
 /** Where the raw path's time went, per check-in. */
-interface RawPhases {
+interface RawPhases extends CommitPhases {
     readonly evaluateMs: number;
-    readonly endorseMs: number;
-    readonly submitMs: number;
-    readonly commitMs: number;
 }
 
 interface ModeSamples {
@@ -74,29 +52,16 @@ interface OpenVisit {
     readonly token: string;
 }
 
-interface GraphqlAnswer {
-    readonly data?: { checkIn?: { replayed: boolean; blockNumber: string | null; visit: { visitId: string; memberNumber: string } } };
-    readonly errors?: unknown[];
-}
-
 /**
  * `Visit:checkIn` at Alpine for a Harbour member, submitted and awaited through the API's `checkIn` mutation and
  * directly through @hyperledger/fabric-gateway as Alpine's staff identity on the same Gateway service, with the
  * same endorsers, each request for a member of its own.
  */
 export async function ledgerSubmit(options: LedgerSubmitOptions): Promise<BenchReport> {
-    const profile = loadNetworkProfile(process.env.RCN_NETWORK_PROFILE ?? LOCAL_NETWORK_PROFILE);
-    const apiUrl = profile.api?.url;
-    const host = profile.clubs[HOST];
-    const staffIdentity = host?.identities.staff;
-    if (apiUrl === undefined || host === undefined || staffIdentity === undefined) {
-        throw new Error(`the network profile names no API or no ${HOST} staff identity: is the network up (./test-network.sh status)?`);
-    }
-    const issuer = await LocalIssuer.open(path.join(repositoryRoot, LOCAL_ISSUER_DIRECTORY));
-    const connection: GatewayConnection<'staff'> = await connectToGateway({ mspId: HOST, gateway: host.gateway, identities: { staff: staffIdentity } });
+    const product = await runningProduct();
+    const { apiUrl, graphqlUrl, host, issuer } = product;
+    const { connection, contract } = await connectHostDesk(product);
     try {
-        const contract = connection.as('staff').getNetwork(CHANNEL).getContract(profile.chaincode);
-        const graphqlUrl = `${apiUrl}/graphql`;
         const levels = [
             { concurrency: 1, membersPerMode: Math.ceil(options.serialCheckIns / VISITS_PER_MEMBER) },
             { concurrency: options.concurrency, membersPerMode: Math.ceil(options.concurrentCheckIns / VISITS_PER_MEMBER) },
@@ -104,7 +69,7 @@ export async function ledgerSubmit(options: LedgerSubmitOptions): Promise<BenchR
         const total = 2 * (WARM_UP_PER_MODE + levels.reduce((sum, level) => sum + level.membersPerMode, 0));
         progress(NAME, `enrolling ${total.toString()} fresh ${HOME} members through the API (${ENROL_CONCURRENCY.toString()} at a time: enrolments contend for the club's member sequence)`);
         const enrolStarted = performance.now();
-        const members = await enrolMembers(graphqlUrl, issuer, total);
+        const members = (await enrolMembers(graphqlUrl, issuer, total)).map((member) => member.memberNumber);
         const enrolSeconds = (performance.now() - enrolStarted) / 1000;
         const jobs = await Promise.all(
             members.map(async (member, index) => {
@@ -117,7 +82,7 @@ export async function ledgerSubmit(options: LedgerSubmitOptions): Promise<BenchR
             runBatch(batch, concurrency, into, mode === 'graphql' ? (job) => graphqlCheckIn(graphqlUrl, job) : (job) => rawCheckIn(contract, job));
         const checkOutAll = async (samples: readonly ModeSamples[]) => {
             const visits = samples.flatMap((sample) => sample.openVisits.splice(0));
-            await forEachConcurrently(visits, CHECK_OUT_CONCURRENCY, (visit) => checkOut(graphqlUrl, visit));
+            await forEachConcurrently(visits, CHECK_OUT_CONCURRENCY, (visit) => checkedOut(graphqlUrl, visit));
         };
 
         progress(NAME, `warming up: ${WARM_UP_PER_MODE.toString()} check-ins per mode`);
@@ -131,7 +96,7 @@ export async function ledgerSubmit(options: LedgerSubmitOptions): Promise<BenchR
         for (const level of levels) {
             const samples: Record<Mode, ModeSamples> = { graphql: discard(), raw: discard() };
             const cohort: Record<Mode, Job[]> = { graphql: take(level.membersPerMode), raw: take(level.membersPerMode) };
-            const metricsBefore = await apiFabricSeconds(apiUrl);
+            const metricsBefore = await scrape(apiUrl);
             for (let round = 0; round < VISITS_PER_MEMBER; round += 1) {
                 // Alternating which mode goes first, so neither always runs on the warmer (or noisier) half.
                 const order: Mode[] = round % 2 === 0 ? ['graphql', 'raw'] : ['raw', 'graphql'];
@@ -145,7 +110,7 @@ export async function ledgerSubmit(options: LedgerSubmitOptions): Promise<BenchR
             }
             figures.push(...levelFigures(level.concurrency, samples));
             phaseNotes.push(phaseNote(level.concurrency, samples.raw.phases));
-            phaseNotes.push(apiNote(level.concurrency, samples.graphql.latencyMs, metricsBefore, await apiFabricSeconds(apiUrl)));
+            phaseNotes.push(apiNote(level.concurrency, samples.graphql.latencyMs, metricsBefore, await scrape(apiUrl)));
         }
         return {
             benchmark: NAME,
@@ -164,90 +129,29 @@ export async function ledgerSubmit(options: LedgerSubmitOptions): Promise<BenchR
     }
 }
 
-async function enrolMembers(graphqlUrl: string, issuer: LocalIssuer, count: number): Promise<string[]> {
-    const validUntil = `${(new Date().getUTCFullYear() + 1).toString()}-12-31`;
-    const members: string[] = [];
-    await forEachConcurrently(Array.from({ length: count }, (_, index) => index), ENROL_CONCURRENCY, async (index) => {
-        const token = await issuer.issue({ sub: `bench-enrol-${index.toString()}`, club: HOME, role: 'admin' }, TOKEN_LIFETIME);
-        for (let attempt = 1; ; attempt += 1) {
-            const answer = await postGraphql<{ data?: { enrolMember?: { member: { memberNumber: string } } }; errors?: unknown[] }>(graphqlUrl, token, ENROL, {
-                channel: CHANNEL,
-                input: { membershipType: 'REGULAR', validUntil, personalData: personalData() },
-            });
-            const member = answer.data?.enrolMember?.member.memberNumber;
-            if (member !== undefined) {
-                members.push(member);
-                return;
-            }
-            if (attempt >= ENROL_ATTEMPTS) throw new Error(`enrolMember failed ${attempt.toString()} times: ${JSON.stringify(answer.errors)}`);
-        }
-    });
-    return members;
-}
-
-async function checkOut(graphqlUrl: string, visit: OpenVisit): Promise<void> {
-    const answer = await postGraphql<{ data?: { checkOut?: { transactionId: string } }; errors?: unknown[] }>(
-        graphqlUrl,
-        visit.token,
-        'mutation($channel: String!, $id: String!) { checkOut(channel: $channel, visitId: $id) { transactionId } }',
-        { channel: CHANNEL, id: visit.visitId },
-    );
-    if (answer.data?.checkOut === undefined) throw new Error(`checkOut of ${visit.visitId} failed: ${JSON.stringify(answer.errors)}`);
-}
-
-/** `concurrency` workers through the items, each taking the next one when its previous one is done. */
-async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-        for (let index = next++; index < items.length; index = next++) {
-            await work(items[index] as T);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
-async function postGraphql<T>(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as T;
-    if (!response.ok) throw new Error(`HTTP ${response.status.toString()}: ${JSON.stringify(body)}`);
-    return body;
+async function checkedOut(graphqlUrl: string, visit: OpenVisit): Promise<void> {
+    const answer = await checkOut(graphqlUrl, visit.token, visit.visitId);
+    if (!answer.data?.checkOut) throw new Error(`checkOut of ${visit.visitId} failed: ${JSON.stringify(answer)}`);
 }
 
 async function graphqlCheckIn(url: string, job: Job): Promise<Outcome> {
-    const answer = await postGraphql<GraphqlAnswer>(url, job.token, CHECK_IN, { channel: CHANNEL, member: job.member });
-    const checkIn = answer.data?.checkIn;
-    if (answer.errors !== undefined || checkIn === undefined || checkIn.replayed || checkIn.blockNumber === null || checkIn.visit.memberNumber !== job.member) {
+    const answer = await checkIn(url, job.token, job.member);
+    const checkedIn = answer.data?.checkIn;
+    if (answer.errors !== undefined || checkedIn?.replayed !== false || checkedIn.blockNumber === null || checkedIn.visit.memberNumber !== job.member) {
         throw new Error(`GraphQL check-in of ${job.member} failed: ${JSON.stringify(answer)}`);
     }
-    return { visitId: checkIn.visit.visitId };
+    return { visitId: checkedIn.visit.visitId };
 }
 
 /** What the API's FabricLedger sends for a staff caller: the same arguments, endorsers and transient actor. */
 async function rawCheckIn(contract: Contract, job: Job): Promise<Outcome> {
-    const transientData = { [ACTOR_TRANSIENT_KEY]: job.subject };
-    const t0 = performance.now();
-    const endorsers = JSON.parse(Buffer.from(await contract.evaluate('Visit:endorsersForCheckIn', { arguments: [job.member], transientData })).toString('utf8')) as string[];
-    const t1 = performance.now();
-    const proposal = contract.newProposal('Visit:checkIn', {
-        arguments: [JSON.stringify({ memberNumber: job.member, facility: 'DINING', guests: 0, nights: 0 })],
-        transientData,
-        endorsingOrganizations: endorsers,
-    });
-    const transaction = await proposal.endorse();
-    const t2 = performance.now();
-    const commit = await transaction.submit();
-    const t3 = performance.now();
-    const status = await commit.getStatus();
-    const t4 = performance.now();
-    if (!status.successful) {
-        throw new Error(`raw check-in of ${job.member} invalidated: code ${status.code.toString()}`);
-    }
+    const started = performance.now();
+    const endorsers = await endorsersForCheckIn(contract, job.member, job.subject);
+    const evaluateMs = performance.now() - started;
+    const proposal = checkInProposal(contract, job.member, { actor: job.subject, endorsers });
+    const phases = await endorseAndCommit(proposal);
     // The visit's ID is its check-in's transaction ID.
-    return { visitId: status.transactionId, phases: { evaluateMs: t1 - t0, endorseMs: t2 - t1, submitMs: t3 - t2, commitMs: t4 - t3 } };
+    return { visitId: proposal.getTransactionId(), phases: { evaluateMs, ...phases } };
 }
 
 interface Outcome {
@@ -297,32 +201,12 @@ function levelFigures(concurrency: number, samples: Readonly<Record<Mode, ModeSa
     ];
 }
 
-/** The API's own Prometheus histogram of its gateway calls (`rcn_api_fabric_seconds`): sum and count of the two a check-in makes. */
-interface FabricSeconds {
-    readonly sum: number;
-    readonly count: number;
-}
-
-const API_SERIES = [
-    'rcn_api_fabric_seconds_{kind}{operation="evaluate",transaction="Visit:endorsersForCheckIn",outcome="ok"}',
-    'rcn_api_fabric_seconds_{kind}{operation="submit",transaction="Visit:checkIn",outcome="ok"}',
-] as const;
-
-async function apiFabricSeconds(apiUrl: string): Promise<readonly FabricSeconds[]> {
-    const text = await (await fetch(`${apiUrl}/metrics`)).text();
-    const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.slice(series.length + 1) ?? '0');
-    return API_SERIES.map((series) => ({ sum: value(series.replace('{kind}', 'sum')), count: value(series.replace('{kind}', 'count')) }));
-}
-
 /** The API's mean time in fabric-gateway per GraphQL check-in of the level, against the mean latency its client saw. */
-function apiNote(concurrency: number, latencyMs: readonly number[], before: readonly FabricSeconds[], after: readonly FabricSeconds[]): string {
-    const meanMs = (index: number) => {
-        const sum = (after[index]?.sum ?? 0) - (before[index]?.sum ?? 0);
-        const count = (after[index]?.count ?? 0) - (before[index]?.count ?? 0);
-        return count === 0 ? Number.NaN : (1000 * sum) / count;
-    };
-    const evaluateMs = meanMs(0);
-    const submitMs = meanMs(1);
+function apiNote(concurrency: number, latencyMs: readonly number[], before: readonly Sample[], after: readonly Sample[]): string {
+    const meanMs = (operation: string, transaction: string) =>
+        1000 * windowMean(histogramWindow(before, after, API_FABRIC_SECONDS, { operation, transaction, outcome: 'ok' }));
+    const evaluateMs = meanMs('evaluate', 'Visit:endorsersForCheckIn');
+    const submitMs = meanMs('submit', 'Visit:checkIn');
     const clientMs = latencyMs.reduce((sum, value) => sum + value, 0) / latencyMs.length;
     return (
         `GraphQL path at c=${concurrency.toString()}, from the API's rcn_api_fabric_seconds (means): evaluate endorsersForCheckIn ${formatMs(evaluateMs)}, ` +

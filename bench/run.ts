@@ -1,11 +1,13 @@
 import './support/quiet-chaincode-logs.js';
 import { parseArgs } from 'node:util';
 import { apiReads } from './api-reads.js';
+import { checkInHistory } from './check-in-history.js';
 import { indexerCatchUp } from './indexer-catch-up.js';
 import { indexerLiveLag } from './indexer-live-lag.js';
 import { ledgerSubmit } from './ledger-submit.js';
 import type { ChainShape } from './support/bench-chain.js';
 import type { BenchReport } from './support/report.js';
+import { wholeStack } from './whole-stack.js';
 
 const USAGE = `Usage: npm run bench -- [benchmark …] [options]
 
@@ -14,22 +16,30 @@ Benchmarks (all of them, in this order, when none is named):
   indexer-live-lag   block file committed → its rows visible in PostgreSQL, under a steady load
   api-reads          a typical visits query against { __typename }, over HTTP with autocannon
   ledger-submit      Visit:checkIn through the running API's checkIn mutation against raw fabric-gateway
-                     (needs the whole network up: ./test-network.sh up)
+  check-in-history   Visit:checkIn endorse → commit for a member with a long visit history against a short one
+                     (builds the histories once, ~2 transactions per prior visit; kept in .network/bench)
+  whole-stack        committed check-ins/s through the API with two clubs endorsing, sustained, with where the
+                     time goes, indexer lag and every process's memory and CPU
+                     (the last three need the whole network up: ./test-network.sh up)
 
 Options:
   --transactions N   transactions in the generated chain (default 20000; cached under .network/bench/chains)
   --regenerate       generate the chain again even if it is cached
   --rate N           indexer-live-lag: blocks written per second (default 10)
-  --seconds N        indexer-live-lag: seconds of steady load (default 30)
+  --seconds N        indexer-live-lag: seconds of steady load (default 30); whole-stack: seconds measured (default 60)
   --duration N       api-reads: seconds of load per query (default 10)
   --connections N    api-reads: concurrent connections (default 32)
   --serial-check-ins N      ledger-submit: check-ins per mode at concurrency 1 (default 48)
   --concurrent-check-ins N  ledger-submit: check-ins per mode at --concurrency (default 256)
-  --concurrency N           ledger-submit: in-flight check-ins of the concurrent level (default 16)
+  --concurrency N           ledger-submit: in-flight check-ins of the concurrent level (default 16);
+                            whole-stack: closed-loop workers (default 64)
+  --history N               check-in-history: prior visits of the long history (default 5000)
+  --baseline-history N      check-in-history: prior visits of the short one (default 10)
+  --samples N               check-in-history: timed check-ins per member (default 40)
+  --members N               whole-stack: members with visits left this month ready before the load (default enough
+                            for a check-in per worker and second: 1152 at the defaults; unused ones are kept for
+                            the next run in .network/bench)
   -h, --help         this text`;
-
-/** Peer benchmarks of the issue not written yet (see bench/README.md). */
-const NOT_WRITTEN = ['check-in endorsement latency under load (submit to commit status through the peers, both clubs endorsing)'];
 
 const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -37,12 +47,17 @@ const { values, positionals } = parseArgs({
         transactions: { type: 'string', default: '20000' },
         regenerate: { type: 'boolean', default: false },
         rate: { type: 'string', default: '10' },
-        seconds: { type: 'string', default: '30' },
+        // Shared by two benchmarks with different defaults: absent unless given.
+        seconds: { type: 'string' },
         duration: { type: 'string', default: '10' },
         connections: { type: 'string', default: '32' },
         'serial-check-ins': { type: 'string', default: '48' },
         'concurrent-check-ins': { type: 'string', default: '256' },
-        concurrency: { type: 'string', default: '16' },
+        concurrency: { type: 'string' },
+        history: { type: 'string', default: '5000' },
+        'baseline-history': { type: 'string', default: '10' },
+        samples: { type: 'string', default: '40' },
+        members: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
     },
 });
@@ -63,7 +78,7 @@ function benchmarks(): Readonly<Record<string, () => Promise<BenchReport>>> {
         maxTransactionsPerBlock: 10,
     };
     const regenerate = values.regenerate;
-    const liveLag = { chain, regenerate, blocksPerSecond: positiveNumber('rate', values.rate), seconds: positiveNumber('seconds', values.seconds) };
+    const liveLag = { chain, regenerate, blocksPerSecond: positiveNumber('rate', values.rate), seconds: positiveNumber('seconds', values.seconds ?? '30') };
     const reads = {
         chain,
         regenerate,
@@ -73,13 +88,25 @@ function benchmarks(): Readonly<Record<string, () => Promise<BenchReport>>> {
     const submits = {
         serialCheckIns: Math.ceil(positiveNumber('serial-check-ins', values['serial-check-ins'])),
         concurrentCheckIns: Math.ceil(positiveNumber('concurrent-check-ins', values['concurrent-check-ins'])),
-        concurrency: Math.ceil(positiveNumber('concurrency', values.concurrency)),
+        concurrency: Math.ceil(positiveNumber('concurrency', values.concurrency ?? '16')),
+    };
+    const histories = {
+        history: Math.ceil(positiveNumber('history', values.history)),
+        baselineHistory: Math.ceil(positiveNumber('baseline-history', values['baseline-history'])),
+        samples: Math.ceil(positiveNumber('samples', values.samples)),
+    };
+    const stack = {
+        seconds: positiveNumber('seconds', values.seconds ?? '60'),
+        concurrency: Math.ceil(positiveNumber('concurrency', values.concurrency ?? '64')),
+        ...(values.members === undefined ? {} : { members: Math.ceil(positiveNumber('members', values.members)) }),
     };
     return {
         'indexer-catch-up': () => indexerCatchUp({ chain, regenerate, timeoutMs: 10 * 60_000 }),
         'indexer-live-lag': () => indexerLiveLag(liveLag),
         'api-reads': () => apiReads(reads),
         'ledger-submit': () => ledgerSubmit(submits),
+        'check-in-history': () => checkInHistory(histories),
+        'whole-stack': () => wholeStack(stack),
     };
 }
 
@@ -135,10 +162,10 @@ function print(reports: readonly BenchReport[]): void {
         for (const note of report.notes) {
             console.log(`  - ${note}`);
         }
-    }
-    console.log(`\nNot written yet (see bench/README.md):`);
-    for (const missing of NOT_WRITTEN) {
-        console.log(`  - ${missing}`);
+        for (const table of report.tables ?? []) {
+            console.log(`\n  ${table.title}:`);
+            console.table(table.rows);
+        }
     }
 }
 

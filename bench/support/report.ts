@@ -9,11 +9,18 @@ export interface Figure {
     readonly meetsBar?: boolean;
 }
 
+/** Rows of like facts (per process, per metric), printed as a table after the notes. */
+export interface ReportTable {
+    readonly title: string;
+    readonly rows: readonly Readonly<Record<string, string>>[];
+}
+
 /** What one benchmark found: its figures, and how they were measured. */
 export interface BenchReport {
     readonly benchmark: string;
     readonly figures: readonly Figure[];
     readonly notes: readonly string[];
+    readonly tables?: readonly ReportTable[];
 }
 
 /** Writes progress to stderr, so stdout holds only the results. */
