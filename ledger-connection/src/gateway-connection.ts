@@ -1,8 +1,9 @@
 import { type KeyObject, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
-import { type Gateway, connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { type Gateway, connect } from '@hyperledger/fabric-gateway';
 import { LedgerConnectionError, LedgerConnectionErrorCode } from './errors.js';
+import { signingOptionsFor } from './native-signer.js';
 import type { IdentityFiles, TlsEndpoint } from './network-profile.js';
 
 /** How long each kind of gateway call may take before it fails with DEADLINE_EXCEEDED. */
@@ -68,8 +69,7 @@ export async function connectToGateway<Role extends string>(options: GatewayConn
             connect({
                 client,
                 identity: { mspId: options.mspId, credentials: certificate },
-                signer: signers.newPrivateKeySigner(privateKey),
-                hash: hash.sha256,
+                ...signingOptionsFor(privateKey),
                 evaluateOptions: () => ({ deadline: Date.now() + CALL_DEADLINES_MS.evaluate }),
                 endorseOptions: () => ({ deadline: Date.now() + CALL_DEADLINES_MS.endorse }),
                 submitOptions: () => ({ deadline: Date.now() + CALL_DEADLINES_MS.submit }),
