@@ -29,23 +29,47 @@ export function authorizeSignedRequest(view: ChannelView, requestBytes: Uint8Arr
     if (!member) {
         throw rpcError(status.PERMISSION_DENIED, `access denied: identity's MSP ${JSON.stringify(mspId)} is not a member of channel ${view.channel}`);
     }
-    let certificate: X509Certificate;
-    try {
-        certificate = new X509Certificate(Buffer.from(identity.getIdBytes_asU8()));
-    } catch {
-        throw rpcError(status.PERMISSION_DENIED, `access denied: the identity of ${mspId} is not an X.509 certificate`);
-    }
+    const certificate = memberCertificate(member, mspId, identity.getIdBytes_asU8());
     const now = Date.now();
     if (now < Date.parse(certificate.validFrom) || now > Date.parse(certificate.validTo)) {
         throw rpcError(status.PERMISSION_DENIED, `access denied: the certificate of ${mspId} identity ${certificate.subject} is not valid now`);
-    }
-    if (!chainsToRoot(certificate, member)) {
-        throw rpcError(status.PERMISSION_DENIED, `access denied: the certificate is not issued by a CA of ${mspId}`);
     }
     if (!verifySignature(certificate, requestBytes, signature)) {
         throw rpcError(status.PERMISSION_DENIED, `access denied: signature verification failed for ${mspId} identity ${certificate.subject}`);
     }
     return { mspId, certificate };
+}
+
+/**
+ * Certificates already parsed and chained to a member's roots, by their bytes: a client signs every request with the
+ * same one, and parsing and chaining it was most of the cost of a CommitStatus. Keyed by the member's MspInfo, which
+ * a new channel configuration replaces, so new roots start afresh. Refusals are not kept.
+ */
+const chainedCertificates = new WeakMap<MspInfo, Map<string, X509Certificate>>();
+const chainedPerMember = 1_000;
+
+function memberCertificate(member: MspInfo, mspId: string, certificateBytes: Uint8Array): X509Certificate {
+    const known = chainedCertificates.get(member) ?? new Map<string, X509Certificate>();
+    chainedCertificates.set(member, known);
+    const key = Buffer.from(certificateBytes).toString('base64');
+    const cached = known.get(key);
+    if (cached) {
+        return cached;
+    }
+    let certificate: X509Certificate;
+    try {
+        certificate = new X509Certificate(Buffer.from(certificateBytes));
+    } catch {
+        throw rpcError(status.PERMISSION_DENIED, `access denied: the identity of ${mspId} is not an X.509 certificate`);
+    }
+    if (!chainsToRoot(certificate, member)) {
+        throw rpcError(status.PERMISSION_DENIED, `access denied: the certificate is not issued by a CA of ${mspId}`);
+    }
+    known.set(key, certificate);
+    if (known.size > chainedPerMember) {
+        known.delete(known.keys().next().value ?? key);
+    }
+    return certificate;
 }
 
 function parseCertificates(pems: readonly Uint8Array[]): X509Certificate[] {

@@ -25,6 +25,8 @@ export class ChannelCommitListener {
     readonly #logger: Logger;
     readonly #waiters = new Map<string, Set<Waiter>>();
     readonly #recent = new Map<string, TransactionStatus>();
+    /** Submitted through this gateway while the listener followed the chain, and not yet seen in a block. */
+    readonly #submittedHere = new Set<string>();
     readonly ready: Promise<void>;
     #markReady: () => void = () => undefined;
     #failReady: (error: unknown) => void = () => undefined;
@@ -72,6 +74,25 @@ export class ChannelCommitListener {
         };
     }
 
+    /**
+     * Notes a transaction this gateway has just passed to an orderer. Once the listener follows the chain, such a
+     * transaction can only commit in a block it has yet to see, so its CommitStatus needs no look back (QSCC).
+     */
+    submitted(transactionId: string): void {
+        if (!this.#isReady || this.#recent.has(transactionId)) {
+            return;
+        }
+        this.#submittedHere.add(transactionId);
+        if (this.#submittedHere.size > recentLimit) {
+            this.#submittedHere.delete(this.#submittedHere.values().next().value ?? transactionId);
+        }
+    }
+
+    /** True for a transaction submitted here (see `submitted`) that no block has carried yet. */
+    awaitsCommit(transactionId: string): boolean {
+        return this.#submittedHere.has(transactionId);
+    }
+
     waiting(): number {
         return this.#waiters.size;
     }
@@ -92,6 +113,7 @@ export class ChannelCommitListener {
             if (transactionId === '') {
                 continue;
             }
+            this.#submittedHere.delete(transactionId);
             const status = { code, blockNumber };
             if (this.#recent.has(transactionId)) {
                 continue; // Fabric keeps the first; a duplicate transaction ID is invalid and changes nothing.

@@ -35,9 +35,10 @@ export async function commitStatus(context: GatewayContext, qscc: Qscc, signedRe
     const listener = context.commits.for(channel);
     const waiter = listener.wait(transactionId);
     try {
-        // Listening (from the newest block) before looking back: a commit lands in one or the other.
+        // Listening (from the newest block) before looking back: a commit lands in one or the other. A transaction
+        // submitted here since the listener followed the chain has no past to look back at.
         await unlessAborted(listener.ready, signal);
-        const processed = await qscc.transactionById(channel, transactionId);
+        const processed = listener.awaitsCommit(transactionId) ? undefined : await qscc.transactionById(channel, transactionId);
         const found = processed
             ? { code: processed.getValidationcode(), blockNumber: (await qscc.blockNumberByTxId(channel, transactionId)) ?? 0 }
             : await unlessAborted(waiter.committed, signal);

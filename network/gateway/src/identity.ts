@@ -1,6 +1,7 @@
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
-import { hash, signers } from '@hyperledger/fabric-gateway';
+import { hash } from '@hyperledger/fabric-gateway';
 import { msp } from '@hyperledger/fabric-protos';
+import { signingOptionsFor } from '@reciprocal-clubs/ledger-connection';
 
 /**
  * The gateway's own identity. It signs only what the gateway itself asks its peers for (discovery
@@ -24,11 +25,11 @@ export function serializeIdentity(mspId: string, certificatePem: Uint8Array | st
 
 export function newGatewayIdentity(mspId: string, certificatePem: Uint8Array | string, privateKey: KeyObject | string | Buffer): GatewayIdentity {
     const key = typeof privateKey === 'string' || Buffer.isBuffer(privateKey) ? createPrivateKey(privateKey) : privateKey;
-    const signer = signers.newPrivateKeySigner(key);
+    const signing = signingOptionsFor(key);
     return {
         mspId,
         creator: serializeIdentity(mspId, certificatePem),
-        sign: (message) => signer(hash.sha256(message)),
+        sign: (message) => signing.signer(signing.hash(message)),
     };
 }
 

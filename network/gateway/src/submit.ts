@@ -3,6 +3,7 @@ import { common, gateway, orderer } from '@hyperledger/fabric-protos';
 import { deadlineWithin, methods, rawBidi, type Endpoint } from './connections.js';
 import type { GatewayContext } from './context.js';
 import { failureMessage, rpcError, type EndpointFailure } from './error-detail.js';
+import { decode } from './protobuf.js';
 
 const statusNames = new Map<number, string>(Object.entries(common.Status).map(([name, code]: [string, number]) => [code, name]));
 
@@ -40,6 +41,7 @@ export async function submit(context: GatewayContext, request: gateway.SubmitReq
         }
         const code = response.getStatus();
         if (code === common.Status.SUCCESS) {
+            context.commits.for(channel).submitted(transactionIdOf(envelope));
             return new gateway.SubmitResponse();
         }
         const message = `received unsuccessful response from orderer: status=${statusNames.get(code) ?? String(code)}, info=${response.getInfo()}`;
@@ -50,6 +52,12 @@ export async function submit(context: GatewayContext, request: gateway.SubmitReq
         }
     }
     throw rpcError(status.UNAVAILABLE, 'no orderers could successfully process transaction', details);
+}
+
+/** The ID the transaction itself carries (its channel header's), not the one the request claims. */
+function transactionIdOf(envelope: common.Envelope): string {
+    const payload = decode(common.Payload, envelope.getPayload_asU8(), 'transaction payload');
+    return decode(common.ChannelHeader, payload.getHeader()?.getChannelHeader_asU8() ?? new Uint8Array(), 'channel header').getTxId();
 }
 
 /** One envelope through AtomicBroadcast/Broadcast: the first response is the orderer's answer. */

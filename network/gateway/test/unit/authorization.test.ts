@@ -81,6 +81,22 @@ describe('signed request authorization', function () {
         expect(refusal(() => authorizeSignedRequest(view, bytes, Buffer.from('garbage identity'), signature)).code).to.be.oneOf([status.INVALID_ARGUMENT, status.PERMISSION_DENIED]);
     });
 
+    it('trusts a certificate it chained for as long as the channel configuration stands: a new one without its root refuses it', async () => {
+        const identity = creatorOf('HarbourMSP', user);
+        const bytes = request(identity);
+        const signature = await signWith(user.key, bytes);
+        authorizeSignedRequest(view, bytes, identity, signature);
+        expect(authorizeSignedRequest(view, bytes, identity, signature).mspId).to.equal('HarbourMSP');
+
+        const rootReplaced: ChannelView = {
+            ...view,
+            msps: new Map([['HarbourMSP', { mspId: 'HarbourMSP', rootCerts: [Buffer.from(rogue.ca.certPem)], intermediateCerts: [], tlsRootCerts: [] }]]),
+        };
+        expect(refusal(() => authorizeSignedRequest(rootReplaced, bytes, identity, signature)).message).to.contain('not issued by a CA of HarbourMSP');
+        const forged = await signWith(user.key, Buffer.from('something else'));
+        expect(refusal(() => authorizeSignedRequest(view, bytes, identity, forged)).message, 'the signature is checked every time').to.match(/signature verification failed/);
+    });
+
     it('refuses a high-S signature as Fabric does, and accepts its low-S twin', () => {
         const data = Buffer.from('payload');
         const certificate = new X509Certificate(user.certPem);

@@ -115,6 +115,18 @@ describe('gateway service against fake peers and orderer (fabric-gateway client)
         }
     });
 
+    it('CommitStatus: a transaction submitted here while its commits are followed is awaited on the block stream, with no QSCC look back', async () => {
+        await (await contract.newProposal('create', { arguments: ['k8'] }).endorse().then((t) => t.submit())).getStatus();
+        const before = fake.local.proposals;
+
+        const submitted = await contract.newProposal('create', { arguments: ['k9'] }).endorse().then((t) => t.submit());
+        const status = await submitted.getStatus();
+
+        expect(status.successful).to.equal(true);
+        expect(Number(status.blockNumber)).to.equal(fake.blocks.length - 1);
+        expect(fake.local.proposals - before, 'the endorsement only').to.equal(1);
+    });
+
     it('CommitStatus: an invalidated transaction reports its code; an already-committed one is found through QSCC', async () => {
         fake.nextValidationCode = peer.TxValidationCode.MVCC_READ_CONFLICT;
         let committed;
