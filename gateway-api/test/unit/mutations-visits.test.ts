@@ -213,6 +213,14 @@ describe('visit mutations on the ledger', () => {
                 ]);
             });
 
+            it(`submits ${transaction} again while the other party's peer has not yet seen the visit its peer holds (NOT_FOUND)`, async () => {
+                const notYet = chaincodeRefusal(`NOT_FOUND: visit ${VISIT_ID} does not exist`);
+                api.ledger.answers('Visit:get', visit()).answers('Club:list', clubs).failsInTurn(transaction, notYet, notYet).commits(transaction, visit({ status: 'CHECKED_OUT' }));
+
+                expect(dataOf(await api.ask('alpineStaff', document, { channel: CHANNEL, visitId: VISIT_ID }))[field]).to.have.property('transactionId');
+                expect(api.ledger.trail()).to.deep.equal(['evaluate Visit:get', 'evaluate Club:list', `submit ${transaction}`, `submit ${transaction}`, `submit ${transaction}`]);
+            });
+
             it('refuses members (FORBIDDEN) without calling the ledger', async () => {
                 expect(errorCodes(await api.ask('alpineMember', document, { channel: CHANNEL, visitId: VISIT_ID }))).to.deep.equal(['FORBIDDEN']);
                 expect(api.ledger.calls()).to.deep.equal([]);

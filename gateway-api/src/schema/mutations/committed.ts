@@ -1,5 +1,6 @@
 import type { ObjectRef } from '@pothos/core';
 import { type Club, endorsersSatisfying } from '@reciprocal-clubs/chaincode/model';
+import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
 import type { ApiRole, Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
@@ -56,6 +57,21 @@ export function channelArgument(channel: string): string {
 export async function submitted<T>(context: ApiContext, caller: Caller, call: LedgerCall): Promise<Committed<T>> {
     const { result, transactionId, blockNumber } = await context.services.ledger.submit(caller, call);
     return { value: JSON.parse(result) as T, transactionId, blockNumber };
+}
+
+/**
+ * Submits a change that follows one the caller's peer has just committed. Another endorsing peer may not have
+ * validated that block yet and refuses with the chaincode's `reason` (the record not there yet) until it has, so that
+ * refusal alone is submitted again, for a few seconds.
+ */
+export function submittedOnceEndorsersCaughtUp<T>(reason: string, submit: () => Promise<Committed<T>>): Promise<Committed<T>> {
+    return pRetry(
+        () =>
+            submit().catch((error: unknown) => {
+                throw error instanceof ApiError && error.extensions.reason === reason ? error : new AbortError(error as Error);
+            }),
+        { retries: 6, minTimeout: 100, maxTimeout: 1_000 },
+    );
 }
 
 /** Evaluates on the caller's club peer and parses the JSON result. */

@@ -1,14 +1,22 @@
 import { ErrorCode, type Member, MemberEnrolment, MemberNumber, MemberRenewal, PERSONAL_DATA_TRANSIENT_KEY, PersonalData } from '@reciprocal-clubs/chaincode/model';
-import pRetry, { AbortError } from 'p-retry';
 import type { Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
 import { sealPersonalData } from '../../personal-data/sealed-record.js';
 import { builder } from '../builder.js';
 import { parsedArgument } from '../queries/arguments.js';
 import { MembershipTypeEnum } from '../types/enums.js';
 import { MemberRef } from '../types/member.js';
-import { type Committed, LedgerReceiptRef, callerWithRole, channelArgument, committedPayload, endorsersFor, ledgerInput, submitted } from './committed.js';
+import {
+    type Committed,
+    LedgerReceiptRef,
+    callerWithRole,
+    channelArgument,
+    committedPayload,
+    endorsersFor,
+    ledgerInput,
+    submitted,
+    submittedOnceEndorsersCaughtUp,
+} from './committed.js';
 import { MemberEnrolmentInput, PersonalDataInput } from './inputs.js';
 
 const MemberPayload = committedPayload<Member>('MemberPayload', 'member', MemberRef, 'A member as the committed transaction left it.');
@@ -40,19 +48,9 @@ async function recordPersonalData(context: ApiContext, caller: Caller, channel: 
     });
 }
 
-/**
- * Activates a member whose personal record just committed. The record's commit was reported by the home club's
- * peer; another endorsing peer may not have validated that block yet and refuses with PERSONAL_DATA_MISSING until it
- * has, so that refusal is tried again for a few seconds.
- */
+/** Activates a member whose personal record has just committed (the endorsers check its hash). */
 function activated(context: ApiContext, caller: Caller, channel: string, memberNumber: string): Promise<Committed<Member>> {
-    return pRetry(
-        () =>
-            changeMember(context, caller, channel, 'Member:activate', [memberNumber]).catch((error: unknown) => {
-                throw error instanceof ApiError && error.extensions.reason === ErrorCode.PERSONAL_DATA_MISSING ? error : new AbortError(error as Error);
-            }),
-        { retries: 6, minTimeout: 100, maxTimeout: 1_000 },
-    );
+    return submittedOnceEndorsersCaughtUp(ErrorCode.PERSONAL_DATA_MISSING, () => changeMember(context, caller, channel, 'Member:activate', [memberNumber]));
 }
 
 builder.mutationFields((t) => ({

@@ -1,4 +1,4 @@
-import { CheckInRequest, CheckInRequestId, type Club, EntityId, MemberNumber, MspId, type Visit, recordedVisitOf } from '@reciprocal-clubs/chaincode/model';
+import { CheckInRequest, CheckInRequestId, type Club, EntityId, ErrorCode, MemberNumber, MspId, type Visit, recordedVisitOf } from '@reciprocal-clubs/chaincode/model';
 import type { Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
 import type { LedgerCall } from '../../ledger.js';
@@ -7,7 +7,17 @@ import { claimedHomeClub, issueVisitPass, verifyVisitPass } from '../../passes/v
 import { builder } from '../builder.js';
 import { optionalArgument, parsedArgument } from '../queries/arguments.js';
 import { VisitRef } from '../types/visit.js';
-import { type Committed, callerWithRole, channelArgument, committedPayload, endorsersFor, evaluated, ledgerInput, submitted } from './committed.js';
+import {
+    type Committed,
+    callerWithRole,
+    channelArgument,
+    committedPayload,
+    endorsersFor,
+    evaluated,
+    ledgerInput,
+    submitted,
+    submittedOnceEndorsersCaughtUp,
+} from './committed.js';
 import { CheckInInput } from './inputs.js';
 
 const VisitPayload = committedPayload<Visit>('VisitPayload', 'visit', VisitRef, 'A visit as the committed transaction left it.');
@@ -103,16 +113,16 @@ async function replayedCheckIn(context: ApiContext, caller: Caller, channel: str
     return { visit, transactionId: visit.checkedIn.txId, blockNumber: null, replayed: true };
 }
 
-/** Closes or cancels a visit at the caller's club: its key, and the usage counters, need home and host. */
+/**
+ * Closes or cancels a visit at the caller's club: its key, and the usage counters, need home and host. The visit is on
+ * the caller's peer; the other party's peer may still be a block behind (a check-out right after the check-in), so its
+ * NOT_FOUND is submitted again while it catches up.
+ */
 async function closeVisit(context: ApiContext, caller: Caller, channel: string, visitId: string, transaction: string): Promise<Committed<Visit>> {
     const id = parsedArgument(EntityId, visitId, 'visitId');
     const visit = await evaluated<Visit>(context, caller, { channel, transaction: 'Visit:get', args: [id] });
-    return submitted<Visit>(context, caller, {
-        channel,
-        transaction,
-        args: [id],
-        endorsingOrganizations: await endorsersFor(context, caller, channel, [visit.homeClub, visit.hostClub]),
-    });
+    const endorsingOrganizations = await endorsersFor(context, caller, channel, [visit.homeClub, visit.hostClub]);
+    return submittedOnceEndorsersCaughtUp(ErrorCode.NOT_FOUND, () => submitted<Visit>(context, caller, { channel, transaction, args: [id], endorsingOrganizations }));
 }
 
 builder.queryFields((t) => ({
