@@ -11,6 +11,7 @@ import {
 } from '@reciprocal-clubs/ledger-connection';
 import { z } from 'zod';
 import { ConfigurationError } from './configuration-error.js';
+import { DEFAULT_BATCH_TRANSACTIONS } from './indexer/channel-indexer.js';
 
 export interface IndexerConfig {
     readonly club: string;
@@ -22,6 +23,8 @@ export interface IndexerConfig {
     readonly logLevel: string;
     /** How long start-up waits for PostgreSQL and NATS before it gives up. */
     readonly startupWaitMs: number;
+    /** Transactions applied in one database transaction at most while the index is behind. */
+    readonly batchTransactions: number;
     /** Where blocks come from: the club's gateway endpoint as one of its identities, or a folder of block files. */
     readonly source:
         | { readonly kind: 'peer'; readonly gateway: TlsEndpoint; readonly identity: IdentityFiles }
@@ -39,6 +42,7 @@ const Environment = z.object({
     INDEXER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(17460),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
     STARTUP_WAIT_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+    INDEXER_BATCH_TRANSACTIONS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_BATCH_TRANSACTIONS),
     INDEXER_BLOCKS_DIR: z.string().optional(),
     GATEWAY_ENDPOINT: z.string().optional(),
     GATEWAY_HOST_ALIAS: z.string().optional(),
@@ -82,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): IndexerConfig 
         httpPort: vars.INDEXER_HTTP_PORT,
         logLevel: vars.LOG_LEVEL,
         startupWaitMs: vars.STARTUP_WAIT_SECONDS * 1000,
+        batchTransactions: vars.INDEXER_BATCH_TRANSACTIONS,
         source: sourceOf(vars, club),
     };
 }

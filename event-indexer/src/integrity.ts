@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type pg from 'pg';
 import { headerHash } from './blocks/header-hash.js';
 import type { ParsedBlock } from './blocks/parsed-block.js';
-import { type HistoryRow, historyRow } from './store/block-writer.js';
+import { type HistoryRow, historyRow } from './store/history.js';
 
 /** Reads the peer's own copy of a block: the ledger the index must equal. */
 export interface LedgerReader {

@@ -2,10 +2,15 @@ import pRetry from 'p-retry';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { parseBlock } from '../blocks/parse-block.js';
-import type { BlockSource } from '../source/block-source.js';
-import { type BlockOutcome, type BlockWriterOptions, applyBlock } from '../store/block-writer.js';
+import type { ParsedBlock } from '../blocks/parsed-block.js';
+import type { BlockSource, DeliveredBlock } from '../source/block-source.js';
+import { type BlockOutcome, type BlockWriterOptions, applyBlocks } from '../store/block-writer.js';
 import { readCheckpoint } from '../store/checkpoint.js';
 import type { IndexerMetrics } from './metrics.js';
+import { readAhead } from './read-ahead.js';
+
+/** Transactions applied in one database transaction at most, while the index is behind. */
+export const DEFAULT_BATCH_TRANSACTIONS = 1000;
 
 export interface ChannelIndexerOptions {
     readonly channel: string;
@@ -14,6 +19,8 @@ export interface ChannelIndexerOptions {
     readonly writer: BlockWriterOptions;
     readonly logger: Logger;
     readonly metrics: IndexerMetrics;
+    /** Transactions per database transaction at most while behind (whole blocks; a larger block goes alone). */
+    readonly batchTransactions?: number;
     /** Backoff between failed attempts to stream, in milliseconds. */
     readonly retry?: { readonly minTimeout: number; readonly maxTimeout: number };
     /** Called after each applied block (tests and benchmarks wait on it). */
@@ -23,7 +30,10 @@ export interface ChannelIndexerOptions {
 /**
  * Streams one channel into the index until `signal` aborts. Every (re)connection starts from the
  * checkpoint stored with the rows, so a peer, PostgreSQL or process restart neither skips nor repeats.
- * Failures back off exponentially; an attempt that applied blocks before failing resets the backoff.
+ * Blocks are read and decoded ahead while the previous ones are written: caught up, each block is applied
+ * as soon as it arrives; behind, the blocks that arrived meanwhile are applied together, in one database
+ * transaction with one checkpoint. Failures back off exponentially; an attempt that applied blocks before
+ * failing resets the backoff.
  */
 export async function indexChannel(options: ChannelIndexerOptions, signal: AbortSignal): Promise<void> {
     const { channel, logger } = options;
@@ -55,14 +65,23 @@ async function streamOnce(options: ChannelIndexerOptions, signal: AbortSignal): 
     signal.addEventListener('abort', closeOnAbort, { once: true });
     let applied = 0;
     try {
-        for await (const delivered of blocks) {
-            const parsed = parseBlock(channel, delivered.block, delivered.privateData);
+        const batches = readAhead(parsed(channel, blocks), {
+            weigh: (block) => Math.max(1, block.transactions.length),
+            limit: options.batchTransactions ?? DEFAULT_BATCH_TRANSACTIONS,
+        });
+        for await (const batch of batches) {
+            // Stopping: what was read ahead stays for the next start.
+            if (signal.aborted) {
+                break;
+            }
             const stopTimer = metrics.blockSeconds.startTimer({ channel });
-            const outcome = await applyBlock(pool, parsed, options.writer);
+            const indexed = await applyBlocks(pool, batch, options.writer);
             stopTimer();
-            record(options, parsed.number, parsed.transactions, outcome);
-            options.onBlock?.(parsed.number, outcome);
-            applied += 1;
+            for (const { block, outcome } of indexed) {
+                record(options, block, outcome);
+                options.onBlock?.(block.number, outcome);
+            }
+            applied += batch.length;
         }
         if (applied === 0 && !signal.aborted) {
             throw new Error(`the block stream of ${channel} ended without delivering a block`);
@@ -79,12 +98,13 @@ async function streamOnce(options: ChannelIndexerOptions, signal: AbortSignal): 
     }
 }
 
-function record(
-    options: ChannelIndexerOptions,
-    blockNumber: bigint,
-    transactions: ReturnType<typeof parseBlock>['transactions'],
-    outcome: BlockOutcome,
-): void {
+async function* parsed(channel: string, blocks: AsyncIterable<DeliveredBlock>): AsyncGenerator<ParsedBlock> {
+    for await (const delivered of blocks) {
+        yield parseBlock(channel, delivered.block, delivered.privateData);
+    }
+}
+
+function record(options: ChannelIndexerOptions, { number: blockNumber, transactions }: ParsedBlock, outcome: BlockOutcome): void {
     const { channel, metrics, logger } = options;
     if (outcome.alreadyIndexed) {
         return;

@@ -66,6 +66,7 @@ export async function startIndexer({ config, source, logger, readiness = {} }: I
                     pool,
                     source,
                     writer: { chaincodeName: config.chaincodeName, ownClub: config.club },
+                    batchTransactions: config.batchTransactions,
                     logger,
                     metrics,
                     onBlock: () => {

@@ -28,7 +28,7 @@ export class IndexerMetrics {
     readonly outboxDepth = new Gauge({ name: 'rcn_indexer_outbox_depth', help: 'Notifications not yet acknowledged by NATS', registers: [this.registry] });
     readonly blockSeconds = new Histogram({
         name: 'rcn_indexer_block_apply_seconds',
-        help: 'Time to apply one block to PostgreSQL',
+        help: 'Time to apply one database transaction of blocks to PostgreSQL (one block when caught up)',
         labelNames: ['channel'],
         buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
         registers: [this.registry],

@@ -1,6 +1,6 @@
 import type { LedgerEvent } from '@reciprocal-clubs/chaincode/model';
 import type pg from 'pg';
-import type { ChangeOrigin } from './projections.js';
+import type { CommittedEvent } from './projections.js';
 
 /** What a NATS notification carries: the event, and where on the ledger it was committed. */
 export interface Notification {
@@ -17,33 +17,41 @@ export function subjectFor(channel: string, mspId: string, eventName: string): s
 }
 
 /**
- * One outbox row per club the event concerns, written in the block's database transaction.
- * The message ID is `channel:block:tx:club` — unique per message, stable across replays — so JetStream
- * drops a republished duplicate; the club is part of it because one transaction notifies several clubs.
+ * One outbox row per club each event concerns, written in the block's database transaction, in one statement
+ * for the whole set. The message ID is `channel:block:tx:club` — unique per message, stable across replays — so
+ * JetStream drops a republished duplicate; the club is part of it because one transaction notifies several clubs.
  */
-export async function enqueueNotifications(client: pg.ClientBase, origin: ChangeOrigin, event: LedgerEvent): Promise<void> {
-    if (event.parties.length === 0) {
+export async function enqueueNotifications(client: pg.ClientBase, events: readonly CommittedEvent[]): Promise<void> {
+    const rows = events
+        .filter(({ event }) => event.parties.length > 0)
+        .map(({ origin, event }) => {
+            const notification: Notification = {
+                channel: origin.channel,
+                blockNumber: origin.blockNumber.toString(),
+                txIndex: origin.txIndex,
+                txId: origin.txId,
+                event,
+            };
+            const base = `${origin.channel}:${origin.blockNumber.toString()}:${origin.txIndex.toString()}`;
+            return {
+                channel: origin.channel,
+                block_number: notification.blockNumber,
+                tx_index: origin.txIndex,
+                payload: notification,
+                subjects: event.parties.map((club) => subjectFor(origin.channel, club, event.name)),
+                msg_ids: event.parties.map((club) => `${base}:${club}`),
+            };
+        });
+    if (rows.length === 0) {
         return;
     }
-    const notification: Notification = {
-        channel: origin.channel,
-        blockNumber: origin.blockNumber.toString(),
-        txIndex: origin.txIndex,
-        txId: origin.txId,
-        event,
-    };
-    const base = `${origin.channel}:${origin.blockNumber.toString()}:${origin.txIndex}`;
     await client.query(
         `INSERT INTO outbox (channel, block_number, tx_index, subject, msg_id, payload)
-         SELECT $1, $2, $3, subject, msg_id, $4 FROM unnest($5::text[], $6::text[]) AS message(subject, msg_id)
+         SELECT event.channel, event.block_number, event.tx_index, message.subject, message.msg_id, event.payload
+         FROM jsonb_to_recordset($1::jsonb)
+                  AS event(channel text, block_number bigint, tx_index integer, payload jsonb, subjects text[], msg_ids text[]),
+              unnest(event.subjects, event.msg_ids) AS message(subject, msg_id)
          ON CONFLICT (msg_id) DO NOTHING`,
-        [
-            origin.channel,
-            origin.blockNumber.toString(),
-            origin.txIndex,
-            JSON.stringify(notification),
-            event.parties.map((club) => subjectFor(origin.channel, club, event.name)),
-            event.parties.map((club) => `${base}:${club}`),
-        ],
+        [JSON.stringify(rows)],
     );
 }

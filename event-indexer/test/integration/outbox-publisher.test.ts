@@ -28,7 +28,7 @@ describe('outbox → NATS JetStream (real PostgreSQL and NATS)', () => {
         const client = await database.pool.connect();
         try {
             const txId = `tx-${blockNumber.toString()}-${txIndex}`;
-            await enqueueNotifications(client, { channel, blockNumber, txIndex, txId }, event(txId));
+            await enqueueNotifications(client, [{ origin: { channel, blockNumber, txIndex, txId }, event: event(txId) }]);
         } finally {
             client.release();
         }

@@ -17,7 +17,7 @@ import { FakeLedger, type Submitter } from '../../../chaincode/test/support/ledg
 import { personalDataEnvelope } from '../../../chaincode/test/support/member-fixtures.js';
 import type { PrivateKeyWrite } from '../../src/blocks/parsed-block.js';
 import { quoteIdentifier } from '../../src/store/database.js';
-import { type ChangeOrigin, projectEvent, projectPersonalData } from '../../src/store/projections.js';
+import { type ChangeOrigin, projectEvents, projectPersonalData } from '../../src/store/projections.js';
 import { type TestDatabase, freshDatabase, postgresUrl } from '../support/database.js';
 import { READ_MODEL_TABLES, type ReadModelTable } from '../support/journey.js';
 
@@ -83,6 +83,11 @@ function privateWritesBetween(before: PrivateState, after: PrivateState): Privat
         }
     }
     return writes;
+}
+
+/** One event on its own, as a block of one valid transaction of our chaincode is projected. */
+function projectEvent(client: pg.ClientBase, origin: ChangeOrigin, event: LedgerEvent): Promise<void> {
+    return projectEvents(client, [{ origin, event }]);
 }
 
 /** Three transactions a block, in ledger order. */
@@ -264,7 +269,7 @@ describe('read-model projections', function () {
         await db.drop();
     });
 
-    describe('projectEvent', () => {
+    describe('projectEvents', () => {
         it('holds every entity of every kind exactly as the world state holds it after the journey', async () => {
             const channel = newChannel();
             await projectAll(channel);
@@ -444,6 +449,53 @@ describe('read-model projections', function () {
 
             expect(refusal).to.be.an('error').with.property('message', 'no read-model table for entity kind "invoice"');
             expect(await dataOf('clubs', channel)).to.be.empty;
+        });
+
+        it('ends with the same tables when the whole journey is projected at once, in order or reversed, as one event at a time', async () => {
+            const oneByOne = newChannel();
+            const inOrder = newChannel();
+            const reversed = newChannel();
+            await projectAll(oneByOne);
+            const committed = (channel: string) =>
+                journeyed.journey.transactions.map(({ event }, position) => ({ origin: originOf(channel, position, event), event }));
+
+            await projectEvents(client, committed(inOrder));
+            await projectEvents(client, committed(reversed).reverse());
+
+            const expected = await snapshot(oneByOne);
+            expect(await snapshot(inOrder)).to.deep.equal(expected);
+            expect(await snapshot(reversed)).to.deep.equal(expected);
+        });
+
+        it('refuses a set holding a change the table cannot hold even when a later change of the set supersedes it', async () => {
+            const channel = newChannel();
+            const checkIn = eventAt(positionOf('VisitCheckedIn', journeyed.visits.atMetro));
+            const checkOut = eventAt(positionOf('VisitCheckedOut', journeyed.visits.atMetro));
+            const unholdable: LedgerEvent = {
+                ...checkIn,
+                changes: checkIn.changes.map((change) => (change.kind === 'visit' ? { ...change, value: { ...change.value, guests: 'many' } } : change)) as EntityChange[],
+            };
+            const refusalOf = async (events: Parameters<typeof projectEvents>[1]) => {
+                await client.query('BEGIN');
+                try {
+                    await projectEvents(client, events);
+                    return undefined;
+                } catch (error) {
+                    return error;
+                } finally {
+                    await client.query('ROLLBACK');
+                }
+            };
+
+            const alone = await refusalOf([{ origin: originOf(channel, 0, unholdable), event: unholdable }]);
+            const superseded = await refusalOf([
+                { origin: originOf(channel, 0, unholdable), event: unholdable },
+                { origin: originOf(channel, 1, checkOut), event: checkOut },
+            ]);
+
+            expect(alone).to.be.an('error').with.property('message', 'invalid input syntax for type integer: "many"');
+            expect(superseded).to.be.an('error').with.property('message', 'invalid input syntax for type integer: "many"');
+            expect(await dataOf('visits', channel)).to.be.empty;
         });
 
         it('stores a NUL that a ledger string carries as U+FFFD instead of failing', async () => {

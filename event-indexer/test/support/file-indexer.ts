@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { pino } from 'pino';
 import type { IndexerConfig } from '../../src/config.js';
+import { DEFAULT_BATCH_TRANSACTIONS } from '../../src/indexer/channel-indexer.js';
 import { type RunningIndexer, startIndexer } from '../../src/indexer/indexer.js';
 import { FileBlockSource } from '../../src/source/file-block-source.js';
 import { openPool, quoteIdentifier } from '../../src/store/database.js';
@@ -54,6 +55,7 @@ export async function startFileIndexer(options: FileIndexerOptions): Promise<Fil
         httpPort: 0,
         logLevel: 'info',
         startupWaitMs: 0,
+        batchTransactions: DEFAULT_BATCH_TRANSACTIONS,
         source: { kind: 'files', dir: options.blocksDir },
     };
     const logs: LogRecord[] = [];

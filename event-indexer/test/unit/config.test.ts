@@ -38,6 +38,7 @@ describe('loadConfig', () => {
             httpPort: 17460,
             logLevel: 'info',
             startupWaitMs: 30_000,
+            batchTransactions: 1000,
             source: {
                 kind: 'peer',
                 gateway: { endpoint: '127.0.0.1:17257', tlsRootCertPath: '/tls/alpine.pem' },
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
             NATS_SERVERS: 'nats://a:1,nats://b:2',
             INDEXER_HTTP_PORT: '9100',
             STARTUP_WAIT_SECONDS: '2.5',
+            INDEXER_BATCH_TRANSACTIONS: '250',
             INDEXER_BLOCKS_DIR: '/exports',
         });
         expect(config).to.deep.include({
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
             natsServers: ['nats://a:1', 'nats://b:2'],
             httpPort: 9100,
             startupWaitMs: 2_500,
+            batchTransactions: 250,
             source: { kind: 'files', dir: '/exports' },
         });
     });
@@ -88,5 +91,6 @@ describe('loadConfig', () => {
         expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', INDEXER_SCHEMA: 'Drop Table' })).to.throw(/INDEXER_SCHEMA/);
         expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', LOG_LEVEL: 'loud' })).to.throw(/LOG_LEVEL/);
         expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', STARTUP_WAIT_SECONDS: 'soon' })).to.throw(/STARTUP_WAIT_SECONDS/);
+        expect(() => loadConfig({ INDEXER_CLUB: 'AlpineMSP', INDEXER_BATCH_TRANSACTIONS: '0' })).to.throw(/INDEXER_BATCH_TRANSACTIONS/);
     });
 });
