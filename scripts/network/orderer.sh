@@ -116,7 +116,8 @@ write_genesis_block() {
         fail_with_log configtx "writing the system channel's genesis block failed"
 }
 
-orderer_healthy() { curl -sf "http://127.0.0.1:$(orderer_operations_port)/healthz" >/dev/null; }
+# As for a peer, the operations server may answer before the gRPC listener is up.
+orderer_healthy() { curl -sf "http://127.0.0.1:$(orderer_operations_port)/healthz" >/dev/null && port_in_use "$(orderer_port)"; }
 
 start_orderer() {
     write_genesis_block

@@ -46,7 +46,8 @@ peer_admin() {
     peer_as_admin "$@" >>"$(log_file "cli-$1")" 2>&1
 }
 
-peer_healthy() { curl -sf "http://127.0.0.1:$(peer_operations_port "$1")/healthz" >/dev/null; }
+# The operations server answers while a restarted peer still opens its ledgers: healthy once its gRPC listener is up too.
+peer_healthy() { curl -sf "http://127.0.0.1:$(peer_operations_port "$1")/healthz" >/dev/null && port_in_use "$(peer_port "$1")"; }
 
 start_peer() {
     local club=$1
