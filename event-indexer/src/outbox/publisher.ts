@@ -1,6 +1,7 @@
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type pg from 'pg';
+import type { Notification } from '../store/outbox.js';
 
 /** The JetStream stream holding every club notification. */
 export const NOTIFICATION_STREAM = 'RCN_NOTIFICATIONS';
@@ -30,7 +31,8 @@ export async function ensureNotificationStream(nats: NatsConnection): Promise<Je
 }
 
 /**
- * Drains the outbox to JetStream in ID order. A row is marked published only after JetStream
+ * Drains the outbox to JetStream in ID order, each message the Notification of its row's transaction, read from
+ * the transaction's history row. A row is marked published only after JetStream
  * acknowledged it, in the same database transaction that locked it: NATS being down delays
  * notifications, never loses them, and the message ID makes a re-send after a crash a no-op.
  */
@@ -50,9 +52,13 @@ export class OutboxPublisher {
         const client = await this.#pool.connect();
         try {
             await client.query('BEGIN');
-            const { rows } = await client.query<{ id: string; subject: string; msg_id: string; payload: unknown }>(
-                `SELECT id, subject, msg_id, payload FROM outbox WHERE published_at IS NULL
-                 ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+            const { rows } = await client.query<{ id: string; subject: string; msg_id: string; payload: Notification }>(
+                `SELECT outbox.id, outbox.subject, outbox.msg_id,
+                        jsonb_build_object('channel', tx.channel, 'blockNumber', tx.block_number::text, 'txIndex', tx.tx_index,
+                                           'txId', tx.tx_id, 'event', tx.event) AS payload
+                 FROM outbox JOIN transactions AS tx USING (channel, block_number, tx_index)
+                 WHERE outbox.published_at IS NULL
+                 ORDER BY outbox.id LIMIT $1 FOR UPDATE OF outbox SKIP LOCKED`,
                 [this.#batchSize],
             );
             let duplicates = 0;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ParsedBlock, ParsedTransaction } from '../blocks/parsed-block.js';
+import { payloadJson } from './event-payload.js';
 
 /** A transaction of a block: where it stands in the channel. */
 export interface BlockTransaction {
@@ -79,11 +80,8 @@ export function historyRow(tx: ParsedTransaction): HistoryRow {
 
 /** Event payloads are kept as JSON when they are JSON, else as base64 under `raw`. */
 function eventJson(payload: Uint8Array): unknown {
-    try {
-        return JSON.parse(Buffer.from(payload).toString('utf8'));
-    } catch {
-        return { raw: Buffer.from(payload).toString('base64') };
-    }
+    const reading = payloadJson(payload);
+    return 'json' in reading ? reading.json : { raw: Buffer.from(payload).toString('base64') };
 }
 
 function writeJson(write: ParsedTransaction['writes'][number]): object {

@@ -1,7 +1,11 @@
+/** An escaped NUL in JSON text: `\u0000` after an even run of backslashes (each pair one escaped backslash). */
+const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
 /**
  * A value as a jsonb query parameter. Ledger strings may carry NUL, which PostgreSQL text and jsonb
  * cannot hold: it becomes U+FFFD rather than making the change impossible to index.
  */
 export function jsonbParameter(value: unknown): string {
-    return JSON.stringify(value, (_key, member: unknown) => (typeof member === 'string' ? member.replaceAll('\u0000', '\uFFFD') : member));
+    const json = JSON.stringify(value);
+    return json.includes('\\u0000') ? json.replace(ESCAPED_NUL, '$1\\ufffd') : json;
 }

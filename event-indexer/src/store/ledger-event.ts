@@ -1,5 +1,6 @@
 import type { LedgerEvent } from '@reciprocal-clubs/chaincode/model';
 import type { ParsedTransaction } from '../blocks/parsed-block.js';
+import { payloadJson } from './event-payload.js';
 
 /** The chaincode whose events the indexer projects. */
 export interface ChaincodeSelection {
@@ -19,13 +20,13 @@ export function readLedgerEvent(tx: ParsedTransaction, selection: ChaincodeSelec
     if (!tx.isValid || tx.event?.chaincodeId !== selection.chaincodeName) {
         return { kind: 'none' };
     }
-    try {
-        const event = JSON.parse(Buffer.from(tx.event.payload).toString('utf8')) as LedgerEvent;
-        if (event.name !== tx.event.name || event.txId !== tx.txId || !Array.isArray(event.changes) || !Array.isArray(event.parties)) {
-            return { kind: 'malformed', reason: `event ${tx.event.name} does not describe transaction ${tx.txId}` };
-        }
-        return { kind: 'event', event };
-    } catch (error) {
-        return { kind: 'malformed', reason: `event ${tx.event.name} is not JSON: ${String(error)}` };
+    const reading = payloadJson(tx.event.payload);
+    if ('failure' in reading) {
+        return { kind: 'malformed', reason: `event ${tx.event.name} is not JSON: ${String(reading.failure)}` };
     }
+    const event = reading.json as LedgerEvent | null;
+    if (event?.name !== tx.event.name || event.txId !== tx.txId || !Array.isArray(event.changes) || !Array.isArray(event.parties)) {
+        return { kind: 'malformed', reason: `event ${tx.event.name} does not describe transaction ${tx.txId}` };
+    }
+    return { kind: 'event', event };
 }

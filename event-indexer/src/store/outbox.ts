@@ -1,6 +1,6 @@
 import type { LedgerEvent } from '@reciprocal-clubs/chaincode/model';
 import type pg from 'pg';
-import type { CommittedEvent } from './projections.js';
+import type { ChangeOrigin, CommittedEvent } from './projections.js';
 
 /** What a NATS notification carries: the event, and where on the ledger it was committed. */
 export interface Notification {
@@ -18,40 +18,31 @@ export function subjectFor(channel: string, mspId: string, eventName: string): s
 
 /**
  * One outbox row per club each event concerns, written in the block's database transaction, in one statement
- * for the whole set. The message ID is `channel:block:tx:club` — unique per message, stable across replays — so
+ * for the whole set; the event itself stays in the transaction's history row, written before (see
+ * OutboxPublisher). The message ID is `channel:block:tx:club` — unique per message, stable across replays — so
  * JetStream drops a republished duplicate; the club is part of it because one transaction notifies several clubs.
  */
 export async function enqueueNotifications(client: pg.ClientBase, events: readonly CommittedEvent[]): Promise<void> {
-    const rows = events
-        .filter(({ event }) => event.parties.length > 0)
-        .map(({ origin, event }) => {
-            const notification: Notification = {
-                channel: origin.channel,
-                blockNumber: origin.blockNumber.toString(),
-                txIndex: origin.txIndex,
-                txId: origin.txId,
-                event,
-            };
-            const base = `${origin.channel}:${origin.blockNumber.toString()}:${origin.txIndex.toString()}`;
-            return {
-                channel: origin.channel,
-                block_number: notification.blockNumber,
-                tx_index: origin.txIndex,
-                payload: notification,
-                subjects: event.parties.map((club) => subjectFor(origin.channel, club, event.name)),
-                msg_ids: event.parties.map((club) => `${base}:${club}`),
-            };
-        });
-    if (rows.length === 0) {
+    const messages = events.flatMap(({ origin, event }) =>
+        event.parties.map((club) => ({ origin, subject: subjectFor(origin.channel, club, event.name), msgId: messageIdOf(origin, club) })),
+    );
+    if (messages.length === 0) {
         return;
     }
     await client.query(
-        `INSERT INTO outbox (channel, block_number, tx_index, subject, msg_id, payload)
-         SELECT event.channel, event.block_number, event.tx_index, message.subject, message.msg_id, event.payload
-         FROM jsonb_to_recordset($1::jsonb)
-                  AS event(channel text, block_number bigint, tx_index integer, payload jsonb, subjects text[], msg_ids text[]),
-              unnest(event.subjects, event.msg_ids) AS message(subject, msg_id)
+        `INSERT INTO outbox (channel, block_number, tx_index, subject, msg_id)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[])
          ON CONFLICT (msg_id) DO NOTHING`,
-        [JSON.stringify(rows)],
+        [
+            messages.map(({ origin }) => origin.channel),
+            messages.map(({ origin }) => origin.blockNumber.toString()),
+            messages.map(({ origin }) => origin.txIndex),
+            messages.map(({ subject }) => subject),
+            messages.map(({ msgId }) => msgId),
+        ],
     );
+}
+
+function messageIdOf(origin: ChangeOrigin, club: string): string {
+    return `${origin.channel}:${origin.blockNumber.toString()}:${origin.txIndex.toString()}:${club}`;
 }

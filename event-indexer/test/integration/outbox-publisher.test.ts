@@ -4,7 +4,10 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { LedgerEvent } from '@reciprocal-clubs/chaincode/model';
 import { expect } from 'chai';
 import { OutboxPublisher, ensureNotificationStream } from '../../src/outbox/publisher.js';
+import type { ParsedTransaction } from '../../src/blocks/parsed-block.js';
+import { insertBlocks, insertHistory } from '../../src/store/history.js';
 import { enqueueNotifications } from '../../src/store/outbox.js';
+import { TEST_CHAINCODE } from '../support/block-builder.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { connectNats, messagesPerSubject } from '../support/nats.js';
 
@@ -24,10 +27,26 @@ describe('outbox → NATS JetStream (real PostgreSQL and NATS)', () => {
         changes: [],
     });
 
+    /** The transaction's history row, then its notifications, as a block's database transaction writes them. */
     async function enqueue(blockNumber: bigint, txIndex: number): Promise<void> {
         const client = await database.pool.connect();
         try {
             const txId = `tx-${blockNumber.toString()}-${txIndex}`;
+            const tx: ParsedTransaction = {
+                txIndex,
+                txId,
+                type: 'ENDORSER_TRANSACTION',
+                creatorMsp: 'MetroMSP',
+                timestamp: new Date('2026-03-02T10:00:00.000Z'),
+                validationCode: 'VALID',
+                isValid: true,
+                writes: [],
+                privateWrites: [],
+                event: { chaincodeId: TEST_CHAINCODE, name: 'VisitCheckedIn', payload: Buffer.from(JSON.stringify(event(txId))) },
+            };
+            const hash = new Uint8Array(32);
+            await insertBlocks(client, channel, [{ channel, number: blockNumber, previousHash: hash, dataHash: hash, headerHash: hash, transactions: [tx] }]);
+            await insertHistory(client, channel, [{ blockNumber, tx }]);
             await enqueueNotifications(client, [{ origin: { channel, blockNumber, txIndex, txId }, event: event(txId) }]);
         } finally {
             client.release();
