@@ -21,7 +21,7 @@ import {
     recordBurst,
     writeProgressively,
 } from '../support/burst.js';
-import { worldStateByTable } from '../support/journey.js';
+import { worldStateByTable, writeBlockFiles } from '../support/journey.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { connectNats, messageIdsInStream as idsInStream, messagesInStream as countInStream, natsServers } from '../support/nats.js';
 
@@ -126,6 +126,13 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
     const running: IndexerProcess[] = [];
     const databases: TestDatabase[] = [];
     const writers: LiveLedger[] = [];
+    /** Whether the test stopped a neighbour of the network: only then does afterEach bring the network up again. */
+    let stoppedNeighbour = false;
+
+    const stopNeighbour = async (component: string): Promise<void> => {
+        stoppedNeighbour = true;
+        await network('stop', component);
+    };
 
     /** Commits `blocks` to the channel's folder one by one, as a peer would under load. */
     const live = (blocks: readonly BuiltBlock[]): LiveLedger => {
@@ -272,7 +279,10 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
             await writer.done;
         }
         await Promise.all(running.splice(0).map((indexer) => indexer.kill('SIGKILL')));
-        await network('up');
+        if (stoppedNeighbour) {
+            stoppedNeighbour = false;
+            await network('up');
+        }
         await Promise.all(databases.splice(0).map((created) => created.drop()));
     });
 
@@ -315,13 +325,73 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
         expect(duplicates, 're-sends JetStream dropped').to.be.at.least(resendsAwaited).and.at.most(unpublishedAtKills);
     });
 
+    it('loses and repeats nothing when killed with SIGKILL inside the database transaction of a batch of several blocks', async () => {
+        // The whole chain is committed before the indexer starts, so it catches up in batches of several blocks.
+        await writeBlockFiles(blocksDir, chain.channel, chain.blocks);
+        const holder = await database.pool.connect();
+        const lockKey = randomBytes(6).readUIntBE(0, 6);
+        try {
+            // A batch spanning two blocks or more waits at its checkpoint, every row of it written, until the lock is released.
+            await database.pool.query(`
+                CREATE FUNCTION hold_multi_block_checkpoint() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.next_block - OLD.next_block >= 2 THEN
+                        PERFORM pg_advisory_xact_lock(${lockKey.toString()});
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER hold_multi_block_checkpoint BEFORE UPDATE ON checkpoints
+                    FOR EACH ROW EXECUTE FUNCTION hold_multi_block_checkpoint()`);
+            await holder.query('SELECT pg_advisory_lock($1)', [lockKey]);
+            const indexer = startIndexer(17473);
+
+            const held = await until('a batch of several blocks waiting at its checkpoint', async () => {
+                const { rows } = await database.pool.query<{ pid: number }>(
+                    `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND wait_event = 'advisory'`,
+                    [INDEXER_SESSION],
+                );
+                return rows[0]?.pid;
+            }, indexer);
+            const { rows: written } = await database.pool.query<{ name: string }>(
+                `SELECT relation::regclass::text AS name FROM pg_locks WHERE pid = $1 AND mode = 'RowExclusiveLock' AND locktype = 'relation'`,
+                [held],
+            );
+            expect(written.map(({ name }) => name), 'tables the open batch wrote').to.include.members(['blocks', 'transactions', 'outbox']);
+            const committed = await checkpointOf();
+
+            await indexer.kill('SIGKILL');
+            await holder.query('SELECT pg_advisory_unlock($1)', [lockKey]);
+            await until('the killed indexer’s sessions to end', async () => (await indexerSessions()) === 0);
+
+            // Nothing of the killed batch is in the index: it ends where the last committed checkpoint says.
+            expect(await checkpointOf(), 'the checkpoint').to.equal(committed);
+            const indexed = chain.transactions.filter(({ blockNumber }) => Number(blockNumber) < committed);
+            const { rows: history } = await database.pool.query<{ blocks: number; transactions: number; messages: number }>(
+                `SELECT (SELECT count(*)::int FROM blocks WHERE channel = $1) AS blocks,
+                        (SELECT count(*)::int FROM transactions WHERE channel = $1) AS transactions,
+                        (SELECT count(*)::int FROM outbox WHERE channel = $1) AS messages`,
+                [chain.channel],
+            );
+            const messages = expectedMessageIds(chain).filter((id) => Number(id.split(':')[1]) < committed);
+            expect(history).to.deep.equal([{ blocks: committed, transactions: indexed.length, messages: messages.length }]);
+        } finally {
+            holder.release();
+        }
+        await database.pool.query('DROP TRIGGER hold_multi_block_checkpoint ON checkpoints');
+
+        const restarted = startIndexer(17473);
+        await caughtUp(restarted);
+
+        await expectCompleteIndex();
+    });
+
     it('keeps indexing while NATS is down, reports not ready, and delivers every notification exactly once when it is back', async () => {
         const port = 17471;
         const indexer = startIndexer(port);
         const head = live(chain.blocks.slice(0, 40));
         await until('block 25 indexed', async () => (await checkpointOf()) >= 25, indexer);
         try {
-            await network('stop', 'nats');
+            await stopNeighbour('nats');
             await head.done;
             await live(chain.blocks.slice(40, 70)).done;
 
@@ -348,7 +418,7 @@ describe('indexer resilience (the real rcn-indexer process, PostgreSQL and NATS)
         const head = live(chain.blocks.slice(0, 40));
         await until('block 25 indexed', async () => (await checkpointOf()) >= 25, indexer);
         try {
-            await network('stop', 'postgres');
+            await stopNeighbour('postgres');
             await head.done;
             await live(chain.blocks.slice(40, 70)).done;
             const notReady = await until('readiness to report PostgreSQL unreachable', async () => {
