@@ -221,6 +221,19 @@ describe('visit mutations on the ledger', () => {
                 expect(api.ledger.trail()).to.deep.equal(['evaluate Visit:get', 'evaluate Club:list', `submit ${transaction}`, `submit ${transaction}`, `submit ${transaction}`]);
             });
 
+            it(`answers LEDGER_UNAVAILABLE when the other party's peer is still behind after some seconds: the visit exists`, async () => {
+                api.ledger.answers('Visit:get', visit()).answers('Club:list', clubs).fails(transaction, chaincodeRefusal(`NOT_FOUND: visit ${VISIT_ID} does not exist`));
+                const clock = sinon.useFakeTimers({ toFake: ['setTimeout'] });
+                const answer = api.ask('alpineStaff', document, { channel: CHANNEL, visitId: VISIT_ID });
+                await clock.tickAsync(10_000);
+                clock.restore();
+
+                const error = onlyError(await answer);
+
+                expect(error.extensions).to.deep.include({ code: 'LEDGER_UNAVAILABLE', reason: 'NOT_FOUND' });
+                expect(api.ledger.trail().filter((step) => step === `submit ${transaction}`)).to.have.lengthOf(11);
+            });
+
             it('refuses members (FORBIDDEN) without calling the ledger', async () => {
                 expect(errorCodes(await api.ask('alpineMember', document, { channel: CHANNEL, visitId: VISIT_ID }))).to.deep.equal(['FORBIDDEN']);
                 expect(api.ledger.calls()).to.deep.equal([]);

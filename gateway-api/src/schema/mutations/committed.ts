@@ -4,7 +4,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { z } from 'zod';
 import type { ApiRole, Caller } from '../../caller.js';
 import type { ApiContext } from '../../context.js';
-import { ApiError } from '../../errors.js';
+import { ApiError, ApiErrorCode } from '../../errors.js';
 import type { CommittedTransaction, LedgerCall } from '../../ledger.js';
 import { authenticated } from '../../access.js';
 import { builder } from '../builder.js';
@@ -60,18 +60,24 @@ export async function submitted<T>(context: ApiContext, caller: Caller, call: Le
 }
 
 /**
- * Submits a change that follows one the caller's peer has just committed. Another endorsing peer may not have
- * validated that block yet and refuses with the chaincode's `reason` (the record not there yet) until it has, so that
- * refusal alone is submitted again, for a few seconds.
+ * Submits a change that follows one the caller's peer has already committed. Another endorsing peer may not have
+ * validated that block yet (a peer reconnecting to a restarted orderer can be seconds behind) and refuses with the
+ * chaincode's `reason`, the record not there yet, until it has: that refusal alone is submitted again for some seven
+ * seconds, then answered LEDGER_UNAVAILABLE, since the record exists and the peer is only behind.
  */
-export function submittedOnceEndorsersCaughtUp<T>(reason: string, submit: () => Promise<Committed<T>>): Promise<Committed<T>> {
-    return pRetry(
-        () =>
-            submit().catch((error: unknown) => {
-                throw error instanceof ApiError && error.extensions.reason === reason ? error : new AbortError(error as Error);
-            }),
-        { retries: 6, minTimeout: 100, maxTimeout: 1_000 },
-    );
+export async function submittedOnceEndorsersCaughtUp<T>(reason: string, submit: () => Promise<Committed<T>>): Promise<Committed<T>> {
+    const behind = (error: unknown): error is ApiError => error instanceof ApiError && error.extensions.reason === reason;
+    try {
+        return await pRetry(
+            () =>
+                submit().catch((error: unknown) => {
+                    throw behind(error) ? error : new AbortError(error as Error);
+                }),
+            { retries: 10, minTimeout: 100, maxTimeout: 1_000 },
+        );
+    } catch (error) {
+        throw behind(error) ? new ApiError(ApiErrorCode.LEDGER_UNAVAILABLE, 'an endorsing peer has not caught up with the ledger yet; try again', { reason, cause: error }) : error;
+    }
 }
 
 /** Evaluates on the caller's club peer and parses the JSON result. */
