@@ -10,7 +10,7 @@ import type { IndexerMetrics } from './metrics.js';
 import { readAhead } from './read-ahead.js';
 
 /** Transactions applied in one database transaction at most, while the index is behind. */
-export const DEFAULT_BATCH_TRANSACTIONS = 1000;
+export const DEFAULT_BATCH_TRANSACTIONS = 500;
 
 export interface ChannelIndexerOptions {
     readonly channel: string;

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
             httpPort: 17460,
             logLevel: 'info',
             startupWaitMs: 30_000,
-            batchTransactions: 1000,
+            batchTransactions: 500,
             source: {
                 kind: 'peer',
                 gateway: { endpoint: '127.0.0.1:17257', tlsRootCertPath: '/tls/alpine.pem' },

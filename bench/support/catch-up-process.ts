@@ -1,0 +1,50 @@
+import type { DatabaseOptions } from '../../event-indexer/src/store/database.js';
+import { openPool } from '../../event-indexer/src/store/database.js';
+import { type ChannelRun, runChannel } from './channel-run.js';
+
+/**
+ * A child process that catches a fresh index up on a chain with the indexer's own channel loop (runChannel) and
+ * reports, besides the run, its peak resident set: a process holding the indexer and nothing of the benchmark
+ * harness, as the indexer's own process would.
+ */
+
+export interface CatchUpJob {
+    readonly dir: string;
+    readonly channel: string;
+    /** A migrated schema. */
+    readonly database: DatabaseOptions;
+    /** Decimal: the run ends once this block is applied. */
+    readonly lastBlock: string;
+    readonly timeoutMs: number;
+}
+
+export interface CatchUpReport extends ChannelRun {
+    /** The process's peak resident set from its start (getrusage's ru_maxrss). */
+    readonly peakRssBytes: number;
+}
+
+async function catchUp(job: CatchUpJob): Promise<CatchUpReport> {
+    const pool = openPool(job.database);
+    try {
+        const run = await runChannel({ dir: job.dir, channel: job.channel, pool, lastBlock: BigInt(job.lastBlock), timeoutMs: job.timeoutMs });
+        return { ...run, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    } finally {
+        await pool.end();
+    }
+}
+
+if (!process.connected) {
+    throw new Error('the catch-up runs as a child of the catch-up benchmark (forkTypeScript), which it reports to');
+}
+const job = JSON.parse(process.argv[2] ?? '{}') as CatchUpJob;
+catchUp(job).then(
+    (report) => {
+        process.send?.(report);
+        process.disconnect();
+    },
+    (error: unknown) => {
+        console.error(error);
+        process.exitCode = 1;
+        process.disconnect();
+    },
+);
