@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serveParent } from './child-main.js';
 
 /**
  * A child process standing in for a committing peer: copies block files of a chain into a folder at a fixed
@@ -44,18 +45,4 @@ async function writeBlocks(job: WriterJob): Promise<WriterReport> {
     return { committedAt };
 }
 
-if (!process.connected) {
-    throw new Error('the block writer runs as a child of the live-lag benchmark (forkTypeScript), which it reports to');
-}
-const job = JSON.parse(process.argv[2] ?? '{}') as WriterJob;
-writeBlocks(job).then(
-    (report) => {
-        process.send?.(report);
-        process.disconnect();
-    },
-    (error: unknown) => {
-        console.error(error);
-        process.exitCode = 1;
-        process.disconnect();
-    },
-);
+serveParent('the block writer', writeBlocks);

@@ -1,6 +1,7 @@
 import type { DatabaseOptions } from '../../event-indexer/src/store/database.js';
 import { openPool } from '../../event-indexer/src/store/database.js';
 import { type ChannelRun, runChannel } from './channel-run.js';
+import { serveParent } from './child-main.js';
 
 /**
  * A child process that catches a fresh index up on a chain with the indexer's own channel loop (runChannel) and
@@ -33,18 +34,4 @@ async function catchUp(job: CatchUpJob): Promise<CatchUpReport> {
     }
 }
 
-if (!process.connected) {
-    throw new Error('the catch-up runs as a child of the catch-up benchmark (forkTypeScript), which it reports to');
-}
-const job = JSON.parse(process.argv[2] ?? '{}') as CatchUpJob;
-catchUp(job).then(
-    (report) => {
-        process.send?.(report);
-        process.disconnect();
-    },
-    (error: unknown) => {
-        console.error(error);
-        process.exitCode = 1;
-        process.disconnect();
-    },
-);
+serveParent('the catch-up', catchUp);

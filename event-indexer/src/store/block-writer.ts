@@ -123,9 +123,8 @@ async function applyFrom(client: pg.ClientBase, channel: string, plans: readonly
     const transactions = applying.flatMap(({ block, pending }) => pending.map((tx) => ({ blockNumber: block.number, tx })));
     await insertBlocks(client, channel, applying.map(({ block }) => block));
     await insertHistory(client, channel, transactions);
-    const unprojected = options.isolate
-        ? await projectEachIsolated(client, channel, transactions, options)
-        : await projectTransactions(client, channel, transactions, options);
+    const project = (some: readonly BlockTransaction[]) => projectTransactions(client, channel, some, options);
+    const unprojected = options.isolate ? await projectEachIsolated(client, transactions, project) : await project(transactions);
     await writeCheckpoint(client, channel, { nextBlock: last.block.number + 1n, nextTxIndex: 0 });
     return plans.map((plan) => indexedBlock(plan, unprojected));
 }
@@ -153,13 +152,12 @@ function outcomeOf({ block, pending }: BlockPlan, unprojected: ReadonlyMap<Parse
 /** Projects each transaction on its own, inside a savepoint; returns why each one was not (wholly) projected. */
 async function projectEachIsolated(
     client: pg.ClientBase,
-    channel: string,
     transactions: readonly BlockTransaction[],
-    options: BlockWriterOptions,
+    project: (some: readonly BlockTransaction[]) => Promise<ReadonlyMap<ParsedTransaction, string>>,
 ): Promise<Map<ParsedTransaction, string>> {
     const reasons = new Map<ParsedTransaction, string>();
     for (const transaction of transactions) {
-        const reason = await isolated(client, async () => (await projectTransactions(client, channel, [transaction], options)).get(transaction.tx));
+        const reason = await isolated(client, async () => (await project([transaction])).get(transaction.tx));
         if (reason !== undefined) {
             reasons.set(transaction.tx, reason);
         }
