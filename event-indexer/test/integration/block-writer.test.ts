@@ -5,10 +5,10 @@ import type pg from 'pg';
 import sinon from 'sinon';
 import { HARBOUR } from '../../../chaincode/test/support/fixtures.js';
 import { parseBlock } from '../../src/blocks/parse-block.js';
-import { type BlockOutcome, applyBlock } from '../../src/store/block-writer.js';
+import { type BlockOutcome, applyBlock, applyBlocks } from '../../src/store/block-writer.js';
 import { TEST_CHAINCODE, buildBlock, ledgerEventTransaction, type BuiltBlock } from '../support/block-builder.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
-import { indexContents } from '../support/file-indexer.js';
+import { OPERATIONAL_COLUMNS, indexContents } from '../support/file-indexer.js';
 import {
     type Journey,
     type JourneyTransaction,
@@ -93,6 +93,26 @@ describe('applyBlock: one database transaction per block (real PostgreSQL)', fun
         expect(outcomes.every((outcome) => !outcome.alreadyIndexed && outcome.skipped === 0)).to.be.true;
         expect(outcomes.reduce((sum, outcome) => sum + outcome.applied, 0)).to.equal(journey.transactions.length + 1);
         expect(outcomes.reduce((sum, outcome) => sum + outcome.invalid, 0)).to.equal(1);
+    });
+
+    it('applies the journey in batches of several blocks, its faults among them, with the rows and outcomes of block by block', async () => {
+        const oneByOne = await applyUpTo(journey.blocks.length - 1);
+        const expected = await indexContents(db.pool, OPERATIONAL_COLUMNS);
+        const batched = await freshDatabase();
+        try {
+            const blocks = journey.blocks.map(delivered);
+            const outcomes: BlockOutcome[] = [];
+            for (let from = 0; from < blocks.length; from += 7) {
+                const indexed = await applyBlocks(batched.pool, blocks.slice(from, from + 7), writer);
+                outcomes.push(...indexed.map(({ outcome }) => outcome));
+            }
+
+            expect(outcomes).to.deep.equal(oneByOne);
+            expect(outcomes.flatMap((outcome) => outcome.unprojected)).to.have.lengthOf(2);
+            expect(await indexContents(batched.pool, OPERATIONAL_COLUMNS)).to.deep.equal(expected);
+        } finally {
+            await batched.drop();
+        }
     });
 
     it('names in its outcome the transactions of a block it recorded but could not project, and why', async () => {
