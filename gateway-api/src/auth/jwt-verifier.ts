@@ -4,6 +4,7 @@ import { ApiError, ApiErrorCode } from '../errors.js';
 import { CallerClaims, callerOf } from './claims.js';
 import type { TokenKeys } from './token-keys.js';
 import { TokenRefusal, type TokenVerifier } from './token-verifier.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** Signature algorithms a token may use: asymmetric only, so holding the public key never lets anyone sign. */
 export const TOKEN_ALGORITHMS = ['RS256', 'ES256', 'EdDSA', 'Ed25519'] as const;
@@ -52,11 +53,15 @@ function refusalOf(error: unknown): ApiError {
     return refusal('the token could not be verified', error);
 }
 
-/** Verifies signed JWTs (JWS compact form) from the configured issuer, and reads the caller from their claims. */
+/**
+ * Verifies signed JWTs (JWS compact form) from the configured issuer, and reads the caller from their claims;
+ * a token that passed is taken on its word until its `exp` (VerifiedTokens).
+ */
 export class JwtVerifier implements TokenVerifier {
     readonly #options: JwtVerifierOptions;
     readonly #clockTolerance: number;
     readonly #clubs: ReadonlySet<string> | undefined;
+    readonly #verified = new VerifiedTokens();
 
     constructor(options: JwtVerifierOptions) {
         const clockTolerance = options.clockToleranceSeconds ?? 5;
@@ -69,7 +74,12 @@ export class JwtVerifier implements TokenVerifier {
     }
 
     async verify(token: string): Promise<Caller> {
-        const claims = CallerClaims.safeParse(await this.#verifiedPayload(token));
+        const known = this.#verified.callerOf(token);
+        if (known !== undefined) {
+            return known;
+        }
+        const payload = await this.#verifiedPayload(token);
+        const claims = CallerClaims.safeParse(payload);
         if (!claims.success) {
             const names = [...new Set(claims.error.issues.map((issue) => issue.path.join('.')))];
             throw refusal(`the token's claims are not valid: ${names.join(', ')}`);
@@ -77,7 +87,10 @@ export class JwtVerifier implements TokenVerifier {
         if (this.#clubs !== undefined && !this.#clubs.has(claims.data.club)) {
             throw refusal(`this API does not act for the club ${claims.data.club}`);
         }
-        return callerOf(claims.data);
+        const caller = callerOf(claims.data);
+        // jose required `exp` (requiredClaims) and checked it is a number.
+        this.#verified.remember(token, caller, payload.exp ?? 0);
+        return caller;
     }
 
     async #verifiedPayload(token: string): Promise<JWTPayload> {

@@ -9,6 +9,7 @@ import { API_TOKEN_AUDIENCE, LOCAL_TOKEN_ISSUER } from '../../src/auth/issuer.js
 import { JwtVerifier } from '../../src/auth/jwt-verifier.js';
 import { LOCAL_JWKS_FILE, LocalIssuer } from '../../src/auth/local-issuer.js';
 import { loadTokenKeys, localTokenKeys, remoteTokenKeys, type TokenKeys } from '../../src/auth/token-keys.js';
+import { VerifiedTokens } from '../../src/auth/verified-tokens.js';
 import { ApiError } from '../../src/errors.js';
 import {
     type ApiYoga,
@@ -210,6 +211,66 @@ describe('authentication: JWT bearer tokens', () => {
                 message: "the token's algorithm is not accepted (use one of RS256, ES256, EdDSA, Ed25519)",
                 extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
             });
+        });
+    });
+
+    describe('verified tokens', () => {
+        /** The key set, counting how often a token's key was looked up: once per signature checked. */
+        function countingKeys(): { keys: TokenKeys; lookups: () => number } {
+            const keys = testTokenKeys(key);
+            let lookups = 0;
+            return {
+                keys: (header, token) => {
+                    lookups += 1;
+                    return keys(header, token);
+                },
+                lookups: () => lookups,
+            };
+        }
+
+        it('checks a token’s signature once, then takes the token on its word until it expires', async () => {
+            const counted = countingKeys();
+            const verifier = new JwtVerifier({ keys: counted.keys, issuer: LOCAL_TOKEN_ISSUER, audience: API_TOKEN_AUDIENCE });
+            const token = await signedToken(key);
+            for (let i = 0; i < 3; i++) {
+                expect(await verifier.verify(token)).to.deep.equal({ subject: 'alice', club: 'AlpineMSP', role: 'staff' });
+            }
+            expect(counted.lookups()).to.equal(1);
+            expect(await verifier.verify(await signedToken(key, { sub: 'carol' }))).to.include({ subject: 'carol' });
+            expect(counted.lookups(), 'another token is checked on its own').to.equal(2);
+        });
+
+        it('never remembers a token it refused', async () => {
+            const counted = countingKeys();
+            const verifier = new JwtVerifier({ keys: counted.keys, issuer: LOCAL_TOKEN_ISSUER, audience: API_TOKEN_AUDIENCE, clubs: ['HarbourMSP'] });
+            const elsewhere = await signedToken(key);
+            for (let i = 0; i < 2; i++) {
+                const refused = await verifier.verify(elsewhere).catch((error: unknown) => error);
+                expect(refused).to.be.instanceOf(ApiError).with.property('message', 'this API does not act for the club AlpineMSP');
+            }
+            expect(counted.lookups()).to.equal(2);
+        });
+
+        it('forgets a token at its expiry', async () => {
+            const verified = new VerifiedTokens();
+            const caller = { subject: 'alice', club: 'AlpineMSP', role: 'staff' } as const;
+            verified.remember('expired', caller, Date.now() / 1000 - 1);
+            verified.remember('brief', caller, Date.now() / 1000 + 0.05);
+            expect(verified.callerOf('expired')).to.equal(undefined);
+            expect(verified.callerOf('brief')).to.equal(caller);
+            await new Promise((resolve) => setTimeout(resolve, 80));
+            expect(verified.callerOf('brief')).to.equal(undefined);
+        });
+
+        it('holds a bounded number of tokens, the least recently used leaving first', () => {
+            const verified = new VerifiedTokens(2);
+            const caller = { subject: 'alice', club: 'AlpineMSP', role: 'staff' } as const;
+            const inAnHour = Date.now() / 1000 + 3600;
+            verified.remember('first', caller, inAnHour);
+            verified.remember('second', caller, inAnHour);
+            verified.callerOf('first');
+            verified.remember('third', caller, inAnHour);
+            expect(['first', 'second', 'third'].map((token) => verified.callerOf(token) !== undefined)).to.deep.equal([true, false, true]);
         });
     });
 
