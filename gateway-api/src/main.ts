@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import path from 'node:path';
 import {
     PeerLedgerReader,
@@ -21,7 +21,7 @@ import { ClubGateways } from './club-gateways.js';
 import { type ApiConfig, loadApiConfig } from './config.js';
 import type { ApiServices } from './context.js';
 import { FabricLedger } from './fabric-ledger.js';
-import { createHttpApp } from './http-app.js';
+import { type HttpApp, createHttpApp } from './http-app.js';
 import { LedgerReadiness } from './ledger-readiness.js';
 import { MeasuredLedger } from './measured-ledger.js';
 import { NatsNotificationFeed } from './notification-feed.js';
@@ -32,14 +32,13 @@ import { createApiYoga } from './yoga.js';
 
 const migrations = path.resolve(new URL('../migrations', import.meta.url).pathname);
 
-function listen(app: ReturnType<typeof createHttpApp>, config: ApiConfig): Promise<Server> {
+function listen(app: HttpApp, config: ApiConfig): Promise<Server> {
     return new Promise((resolve, reject) => {
-        const server = app.listen(config.port, config.host, (error?: Error) => {
-            if (error === undefined) {
-                resolve(server);
-            } else {
-                reject(error);
-            }
+        const server = createServer(app);
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+            server.off('error', reject);
+            resolve(server);
         });
     });
 }

@@ -59,6 +59,9 @@ export function createApiYoga(options: ApiYogaOptions): YogaServerInstance<ApiSe
         landingPage: false,
         logging: options.logging,
         maskedErrors: { maskError },
+        // The HTTP app has read the body, at most MAX_REQUEST_BODY_BYTES of it; Yoga's own limit would pipe it through
+        // a counting stream again on every request.
+        maxRequestBodySize: false,
         plugins: [useRequestId(), admitted.plugin, useQueryLimits(), useRequireCaller()],
         context: ({ request }): ApiContext => ({
             requestId: requestIdOf(request),

@@ -4,10 +4,9 @@ import { TokenRefusal } from './token-verifier.js';
 /** RFC 6750: the scheme is case-insensitive, the token a b64token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
-/** The request's bearer token; undefined without an `Authorization` header; refused when the header is anything else. */
-export function bearerTokenOf(request: Request): string | undefined {
-    const header = request.headers.get('authorization');
-    if (header === null) {
+/** The bearer token of an `Authorization` header; undefined without the header; refused when it is anything else. */
+export function bearerTokenOf(header: string | null | undefined): string | undefined {
+    if (header === null || header === undefined) {
         return undefined;
     }
     const token = BEARER.exec(header)?.[1];

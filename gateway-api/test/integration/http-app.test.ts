@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { Registry } from 'prom-client';
 import { createHttpApp } from '../../src/http-app.js';
 import { STAFF_CLAIMS, signedToken, testSigningKey, testVerifier, testYoga } from '../support/tokens.js';
 
-/** The Express app over a real loopback socket: what `node gateway-api/dist/main.js` serves. */
+/** The HTTP app over a real loopback socket: what `node gateway-api/dist/main.js` serves. */
 describe('the HTTP server (real socket)', () => {
     let server: Server;
     let base: string;
@@ -18,7 +19,7 @@ describe('the HTTP server (real socket)', () => {
         const registry = new Registry();
         const app = createHttpApp(testYoga(testVerifier(key)), registry, { postgres: () => Promise.resolve(ready), nats: () => true });
         server = await new Promise<Server>((resolve) => {
-            const listening = app.listen(0, '127.0.0.1', () => {
+            const listening = createServer(app).listen(0, '127.0.0.1', () => {
                 resolve(listening);
             });
         });
@@ -49,6 +50,30 @@ describe('the HTTP server (real socket)', () => {
         expect(await me.json()).to.deep.equal({ data: { me: { subject: 'alice', club: 'AlpineMSP', role: 'staff' } } });
         const refused = await graphql('{ me { subject } }', 'Bearer not-a-token');
         expect(refused.status).to.equal(401);
+    });
+
+    it('reads a compressed body, and refuses one over 1 MiB with 413 PAYLOAD_TOO_LARGE before parsing it, declared or chunked', async () => {
+        const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+            fetch(`${base}/graphql`, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json', ...headers },
+                body,
+                duplex: 'half',
+                signal: AbortSignal.timeout(5_000),
+            } as RequestInit);
+        const compressed = await post(gzipSync(JSON.stringify({ query: '{ __typename }' })), { 'content-encoding': 'gzip' });
+        expect([compressed.status, await compressed.json()]).to.deep.equal([200, { data: { __typename: 'Query' } }]);
+        const oversized = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1.1 * 1024 * 1024) } });
+        const refusal = { errors: [{ message: 'the request body exceeds 1048576 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 1048576 } }] };
+        const declared = await post(oversized);
+        expect([declared.status, await declared.json()]).to.deep.equal([413, refusal]);
+        const chunked = await post(new Blob([oversized]).stream());
+        expect([chunked.status, await chunked.json()]).to.deep.equal([413, refusal]);
+        const unknownEncoding = await post('{}', { 'content-encoding': 'rot13' });
+        expect(unknownEncoding.status).to.equal(415);
+        expect(await unknownEncoding.json()).to.deep.equal({
+            errors: [{ message: 'the request body could not be read', extensions: { code: 'BAD_USER_INPUT', reason: 'encoding.unsupported' } }],
+        });
     });
 
     it('reports liveness, readiness per neighbour, and Prometheus metrics', async () => {

@@ -127,8 +127,13 @@ export interface GraphqlRequestOptions {
     readonly token?: string;
     readonly headers?: Readonly<Record<string, string>>;
     readonly variables?: Readonly<Record<string, unknown>>;
-    /** What Express would hand Yoga: the client's address. */
+    /** What the HTTP server hands Yoga: where the request came from (see `fromAddress`). */
     readonly server?: ApiServerContext;
+}
+
+/** The server context of a request from `address`, optionally relayed with an `X-Forwarded-For` header. */
+export function fromAddress(address: string, forwardedFor?: string): ApiServerContext {
+    return { req: { headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: address } } };
 }
 
 /** POSTs one operation through `yoga.fetch`, as a client would, without a socket. */
@@ -145,7 +150,7 @@ export async function postGraphql(yoga: ApiYoga, query: string, options: Graphql
             },
             body: JSON.stringify({ query, variables: options.variables }),
         },
-        options.server ?? { req: { ip: '192.0.2.1' } },
+        options.server ?? fromAddress('192.0.2.1'),
     );
     return { status: response.status, headers: response.headers, body: (await response.json()) as GraphqlResponse['body'] };
 }

@@ -6,6 +6,7 @@ import { ApiError, maskError } from '../../src/errors.js';
 import {
     type ApiYoga,
     errorCodes,
+    fromAddress,
     MEMBER_CLAIMS,
     postGraphql,
     signedToken,
@@ -157,7 +158,7 @@ describe('errors clients see', () => {
             });
 
             it('names a response outside GraphQL too', async () => {
-                const response = await yoga.fetch('http://api.test/elsewhere', {}, { req: { ip: '192.0.2.1' } });
+                const response = await yoga.fetch('http://api.test/elsewhere', {}, fromAddress('192.0.2.1'));
                 expect(response.status).to.equal(404);
                 expect(response.headers.get('x-request-id')).to.match(UUID);
             });

@@ -4,6 +4,7 @@ import { DEFAULT_RATE_LIMITS } from '../../src/limits/rate-limit.js';
 import {
     type ApiYoga,
     errorCodes,
+    fromAddress,
     MEMBER_CLAIMS,
     postGraphql,
     signedToken,
@@ -112,7 +113,7 @@ describe('access limits', () => {
 
         it('counts requests without a token per client address', async () => {
             const limited = testYoga(testVerifier(key), { rateLimits: { ...DEFAULT_RATE_LIMITS, perAddress: window } });
-            const from = (ip: string) => ({ server: { req: { ip } } });
+            const from = (address: string) => ({ server: fromAddress(address) });
             for (let i = 0; i < window.points; i++) {
                 expect((await postGraphql(limited, '{ __typename }', from('198.51.100.7'))).status).to.equal(200);
             }
@@ -130,12 +131,16 @@ describe('access limits', () => {
             expectRateLimited(await postGraphql(limited, '{ __typename }', { token: forged }));
         });
 
-        it('takes the address from the socket when there is no Express `ip`', async () => {
+        it('takes the address a proxy on this machine forwarded, and only from such a proxy', async () => {
             const limited = testYoga(testVerifier(key), { rateLimits: { ...DEFAULT_RATE_LIMITS, perAddress: { points: 1, durationSeconds: 60 } } });
-            const socket = { server: { req: { socket: { remoteAddress: '203.0.113.9' } } } };
-            expect((await postGraphql(limited, '{ __typename }', socket)).status).to.equal(200);
-            expectRateLimited(await postGraphql(limited, '{ __typename }', socket));
-            expect((await postGraphql(limited, '{ __typename }', { server: { req: { ip: '203.0.113.10' } } })).status).to.equal(200);
+            const relayed = (client: string) => ({ server: fromAddress('127.0.0.1', client) });
+            expect((await postGraphql(limited, '{ __typename }', relayed('203.0.113.9'))).status).to.equal(200);
+            expectRateLimited(await postGraphql(limited, '{ __typename }', relayed('203.0.113.9')));
+            expect((await postGraphql(limited, '{ __typename }', relayed('203.0.113.10'))).status, 'another client behind the proxy').to.equal(200);
+            const spoofing = (claimed: string) => ({ server: fromAddress('198.51.100.20', claimed) });
+            expect((await postGraphql(limited, '{ __typename }', spoofing('203.0.113.11'))).status).to.equal(200);
+            // A header from a peer that is no proxy of ours names no one: the peer is counted.
+            expectRateLimited(await postGraphql(limited, '{ __typename }', spoofing('203.0.113.12')));
         });
     });
 });

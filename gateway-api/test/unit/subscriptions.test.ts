@@ -5,7 +5,7 @@ import { Repeater } from 'graphql-yoga';
 import sinon from 'sinon';
 import type { NotificationFeed } from '../../src/notification-feed.js';
 import { transactionIdOf } from '../support/fake-ledger-service.js';
-import { type ApiYoga, CALLERS, type CallerName, callerTokens, testSigningKey, testVerifier, testYoga, unreachableServices } from '../support/tokens.js';
+import { type ApiYoga, CALLERS, type CallerName, callerTokens, fromAddress, testSigningKey, testVerifier, testYoga, unreachableServices } from '../support/tokens.js';
 
 const CHANNEL = 'atlantic';
 
@@ -76,7 +76,7 @@ function openSubscription(yoga: ApiYoga, token: string | undefined, query: strin
                 headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
                 body: JSON.stringify({ query, variables }),
             },
-            { req: { ip: '192.0.2.1' } },
+            fromAddress('192.0.2.1'),
         ),
     );
 }
