@@ -3,6 +3,7 @@ import { createYoga, type Plugin, type YogaServerInstance, type YogaServerOption
 import { admission, type ApiServerContext } from './auth/admission.js';
 import { useRequireCaller } from './auth/require-caller.js';
 import type { TokenVerifier } from './auth/token-verifier.js';
+import { useCompiledQueries } from './compiled-queries.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { maskError } from './errors.js';
 import { useQueryLimits } from './limits/query-limits.js';
@@ -46,10 +47,11 @@ function useRequestId(): Plugin {
 }
 
 /**
- * The GraphQL API as a Yoga instance: tests call `yoga.fetch` without a socket; Express mounts it.
+ * The GraphQL API as a Yoga instance: tests call `yoga.fetch` without a socket; the HTTP app serves it.
  * Each request is admitted first (token, rate limit: see `admission`), its document then held to QUERY_LIMITS
- * (QUERY_TOO_COMPLEX), and any field but `__typename` needs a caller (UNAUTHENTICATED). Clients see ApiErrors
- * and errors about their own request; anything else is masked (see `maskError`).
+ * (QUERY_TOO_COMPLEX), and any field but `__typename` needs a caller (UNAUTHENTICATED); queries run compiled
+ * (`useCompiledQueries`). Clients see ApiErrors and errors about their own request; anything else is masked (see
+ * `maskError`).
  */
 export function createApiYoga(options: ApiYogaOptions): YogaServerInstance<ApiServerContext, ApiContext> {
     const admitted = admission(options.tokens, new RequestRateLimiter(options.rateLimits ?? DEFAULT_RATE_LIMITS));
@@ -62,7 +64,7 @@ export function createApiYoga(options: ApiYogaOptions): YogaServerInstance<ApiSe
         // The HTTP app has read the body, at most MAX_REQUEST_BODY_BYTES of it; Yoga's own limit would pipe it through
         // a counting stream again on every request.
         maxRequestBodySize: false,
-        plugins: [useRequestId(), admitted.plugin, useQueryLimits(), useRequireCaller()],
+        plugins: [useRequestId(), admitted.plugin, useQueryLimits(), useRequireCaller(), useCompiledQueries()],
         context: ({ request }): ApiContext => ({
             requestId: requestIdOf(request),
             caller: admitted.callerOf(request),

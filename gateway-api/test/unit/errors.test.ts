@@ -125,6 +125,15 @@ describe('errors clients see', () => {
             sinon.assert.notCalled(logger.error);
         });
 
+        it('locates a resolver’s error in a document of several lines', async () => {
+            const member = await signedToken(key, MEMBER_CLAIMS);
+            const query = 'query Clubs {\n  me { subject }\r\n  club(channel: "atlantic", mspId: "AlpineMSP") { name }\n}';
+            const response = await postGraphql(yoga, query, { token: member });
+            expect(response.body.errors?.map((error) => [error.extensions?.code, (error as { locations?: unknown }).locations])).to.deep.equal([
+                ['FORBIDDEN', [{ line: 3, column: 3 }]],
+            ]);
+        });
+
         it('passes ApiErrors without logging them', async () => {
             const response = await postGraphql(yoga, '{ me { subject } }');
             expect(errorCodes(response)).to.deep.equal(['UNAUTHENTICATED']);
