@@ -461,6 +461,27 @@ describe('read-side queries over the read model', function () {
             expect(await visitIds('metroStaff')).to.deep.equal([visits.travellerAtMetro, visits.strangerAtMetro]);
         });
 
+        it('reads each visit of a page as the visit itself reads, whichever fields and fragments ask for it', async () => {
+            const whole = `visitId memberNumber homeClub hostClub agreementId agreementVersion visitDate facility guests nights introductionId
+                fee { amountMinor currency } status closure checkedIn { by club at txId } closed { by club at txId }`;
+            const page = (selection: string, fragments = '') => `query($channel: String!) {
+                visits(channel: $channel, first: 20) { edges { node { ${selection} } } }
+            } ${fragments}`;
+            const nodes = async (query: string) => ((await field('harbourStaff', query, 'visits')) as { edges: { node: Record<string, unknown> }[] }).edges.map((edge) => edge.node);
+            const documents = await Promise.all(
+                (await nodes(page('visitId'))).map(async ({ visitId }) => field('harbourStaff', `query($channel: String!, $visitId: String!) { visit(channel: $channel, visitId: $visitId) { ${whole} } }`, 'visit', { visitId })),
+            );
+            expect(documents).to.have.lengthOf(8);
+            expect(await nodes(page('...Whole', `fragment Whole on Visit { ${whole} }`))).to.deep.equal(documents);
+            const some = await nodes(page('__typename status ... on Visit { fee { currency } visitDate } ...Stamp', 'fragment Stamp on Visit { closed { club } }'));
+            expect(some).to.deep.equal(
+                documents.map((visit) => {
+                    const { status, fee, visitDate, closed } = visit as { status: string; fee: { currency: string }; visitDate: string; closed: { club: string } | null };
+                    return { __typename: 'Visit', status, fee: { currency: fee.currency }, visitDate, closed: closed === null ? null : { club: closed.club } };
+                }),
+            );
+        });
+
         it('filters by member, host, home club, date range and status', async () => {
             const { visits, members } = fixture.facts;
             expect(await visitIds('harbourStaff', { memberNumber: ['String', members.traveller] })).to.deep.equal([

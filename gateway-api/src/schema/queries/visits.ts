@@ -6,6 +6,8 @@ import { VisitStatusEnum } from '../types/enums.js';
 import { VisitRef, VisitUsageRef } from '../types/visit.js';
 import { ChannelName, dateRange, optionalArgument, parsedArgument } from './arguments.js';
 import { SqlConditions, entityListing, keysetConnection } from './keyset.js';
+import { selectedNodeFields } from './selected-fields.js';
+import { visitListing } from './visit-listing.js';
 
 /** The visits a scope sees: a member their own; staff and above those their club hosted or its members made. */
 function visibleVisits(where: SqlConditions, scope: MemberScope): void {
@@ -39,7 +41,7 @@ builder.queryFields((t) => ({
                 until: t.arg({ type: 'Date' }),
                 status: t.arg({ type: VisitStatusEnum }),
             },
-            resolve: (_root, args, context) => {
+            resolve: (_root, args, context, info) => {
                 const scope = memberScope(context);
                 const memberNumber = optionalArgument(MemberNumber, args.memberNumber, 'memberNumber');
                 if (memberNumber !== undefined) {
@@ -65,15 +67,7 @@ builder.queryFields((t) => ({
                         where.add(`${condition} ${where.param(value)}`);
                     }
                 }
-                return keysetConnection(
-                    context.services.readModel,
-                    scope.club,
-                    args,
-                    entityListing<Visit>('visits', 'visits', where, [
-                        { column: 'visit_date', type: 'date', of: (visit) => visit.visitDate },
-                        { column: 'visit_id', type: 'text', of: (visit) => visit.visitId },
-                    ]),
-                );
+                return keysetConnection(context.services.readModel, scope.club, args, visitListing(where, selectedNodeFields(info)));
             },
         },
         { name: 'VisitConnection' },
