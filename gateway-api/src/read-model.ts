@@ -14,6 +14,8 @@ export interface ReadModelOptions {
  */
 export class ReadModel {
     readonly #pools = new Map<string, pg.Pool>();
+    /** Each query text's prepared statement name: the texts come from the schema's code, values are always bound. */
+    readonly #statements = new Map<string, string>();
 
     constructor(options: ReadModelOptions) {
         for (const [club, schema] of Object.entries(options.schemas)) {
@@ -29,8 +31,17 @@ export class ReadModel {
         }
     }
 
+    /**
+     * A prepared statement per query text and connection, so PostgreSQL parses and analyses each text once per
+     * connection rather than on every request.
+     */
     async query<Row extends pg.QueryResultRow>(club: string, text: string, values: readonly unknown[] = []): Promise<Row[]> {
-        return (await this.poolOf(club).query<Row>(text, [...values])).rows;
+        let name = this.#statements.get(text);
+        if (name === undefined) {
+            name = `rcn_read_${this.#statements.size.toString()}`;
+            this.#statements.set(text, name);
+        }
+        return (await this.poolOf(club).query<Row>({ name, text, values: [...values] })).rows;
     }
 
     /** The pool of one club's read model, for work that needs more than one query (the integrity walk). */
