@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { serveParent } from './child-main.js';
 import { firstMessage, forkTypeScript } from './child-process.js';
 
 /**
@@ -19,32 +20,18 @@ export interface ChildServer<Report> {
 
 /** In the child: starts the server for the job its parent passed, on 127.0.0.1, and never outlives the parent. */
 export function serveForParent<Job, Report>(what: string, start: (job: Job) => Promise<ChildServer<Report>>): void {
-    if (!process.connected) {
-        throw new Error(`${what} runs as a child of a benchmark (startServerProcess), which it reports to`);
-    }
-    const serve = async () => {
-        const { server, stopped } = await start(JSON.parse(process.argv[2] ?? '{}') as Job);
-        server.listen(0, '127.0.0.1', () => {
-            process.send?.({ kind: 'listening', port: (server.address() as AddressInfo).port } satisfies ServerMessage<Report>);
-        });
-        process.once('message', () => {
-            const closed = new Promise((resolve) => server.close(resolve));
-            server.closeAllConnections();
-            void closed
-                .then(stopped)
-                .then((report) => {
-                    process.send?.({ kind: 'stopped', report } satisfies ServerMessage<Report>);
-                    process.disconnect();
-                });
-        });
+    serveParent<Job, ServerMessage<Report>>(what, async (job) => {
         process.once('disconnect', () => {
             process.exit();
         });
-    };
-    serve().catch((error: unknown) => {
-        console.error(error);
-        process.exitCode = 1;
-        process.disconnect();
+        const { server, stopped } = await start(job);
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        process.send?.({ kind: 'listening', port: (server.address() as AddressInfo).port } satisfies ServerMessage<Report>);
+        await once(process, 'message');
+        const closed = new Promise((resolve) => server.close(resolve));
+        server.closeAllConnections();
+        await closed;
+        return { kind: 'stopped', report: await stopped() };
     });
 }
 
