@@ -1,9 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import bodyParser from 'body-parser';
 import { ApiErrorCode } from './errors.js';
 
 /** The largest request body the API reads (1 MiB): a larger one is refused before any of it is parsed. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Yoga's node adapter (whatwg-node) enumerates the keys of a Buffer body, one per byte (some 230 ms of blocked event
+ * loop for a 1 MiB body), so a body larger than this reaches it as a stream instead.
+ */
+const LARGEST_BUFFERED_BODY = 1024;
 
 /** body-parser's errors carry the HTTP status and a type such as `entity.too.large`. */
 interface BodyError {
@@ -42,8 +49,8 @@ function refuse(error: unknown, response: ServerResponse): void {
 
 /**
  * Reads the body, at most MAX_REQUEST_BODY_BYTES of it (a declared Content-Length over it is refused unread),
- * decompressed, into `request.body` as a Buffer, which Yoga takes as the body; then `next`. A body that cannot be
- * read is answered here, and `next` is not called.
+ * decompressed, into `request.body`, which Yoga takes as the body; then `next`. A body that cannot be read is
+ * answered here, and `next` is not called.
  */
 export function readRequestBody(request: IncomingMessage, response: ServerResponse, next: () => void): void {
     readRaw(request, response, (error: unknown) => {
@@ -53,6 +60,10 @@ export function readRequestBody(request: IncomingMessage, response: ServerRespon
         }
         // The body is decompressed already: Yoga must not decompress it again.
         delete request.headers['content-encoding'];
+        const read = request as IncomingMessage & { body?: unknown };
+        if (read.body instanceof Buffer && read.body.length > LARGEST_BUFFERED_BODY) {
+            read.body = Readable.from([read.body]);
+        }
         next();
     });
 }
