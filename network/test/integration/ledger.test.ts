@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitError, EndorseError, GatewayError } from '@hyperledger/fabric-gateway';
 import * as fabricProtos from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
@@ -39,11 +40,15 @@ describe('the ledger network through the Gateway service', function () {
                 const contract = as(mspId, 'admin').contract(channel);
                 await contract.submitTransaction('Club:updateProfile', await movedClubProfile(contract, mspId, city));
 
-                const reader = members.find((other) => other !== mspId) ?? mspId;
-                const club = JSON.parse(utf8(await as(reader, 'auditor').contract(channel).evaluateTransaction('Club:get', mspId))) as {
-                    city: string;
-                };
-                expect(club.city).to.equal(city);
+                // The commit status came from the submitter's peer; the reader's may validate that block a moment later.
+                const reader = as(members.find((other) => other !== mspId) ?? mspId, 'auditor').contract(channel);
+                const cityOnReader = async (): Promise<string> => (JSON.parse(utf8(await reader.evaluateTransaction('Club:get', mspId))) as { city: string }).city;
+                let seen = await cityOnReader();
+                for (let tries = 0; seen !== city && tries < 50; tries += 1) {
+                    await sleep(100);
+                    seen = await cityOnReader();
+                }
+                expect(seen).to.equal(city);
             });
         }
     }
