@@ -91,10 +91,13 @@ async function ledgerProblem(pool: pg.Pool, ledger: LedgerReader, channel: strin
     return undefined;
 }
 
-/** Timestamps come back from PostgreSQL as Dates: compare instants, and everything else as JSON values. */
-function sameValue(column: keyof HistoryRow, indexed: unknown, expected: unknown): boolean {
+/** Timestamps come back from PostgreSQL as Dates: compare instants; JSON columns come back parsed: compare values. */
+function sameValue(column: keyof HistoryRow, indexed: unknown, expected: HistoryRow[keyof HistoryRow]): boolean {
     if (column === 'created_at') {
         return indexed instanceof Date && indexed.getTime() === new Date(String(expected)).getTime();
+    }
+    if ((column === 'event' || column === 'writes') && typeof expected === 'string') {
+        return isDeepStrictEqual(indexed, JSON.parse(expected));
     }
     return isDeepStrictEqual(indexed, expected);
 }

@@ -1,5 +1,5 @@
 /** A chaincode event's payload read as JSON, or why it is not JSON. */
-export type PayloadJson = { readonly json: unknown } | { readonly failure: unknown };
+export type PayloadJson = { readonly json: unknown; readonly text: string } | { readonly failure: unknown };
 
 const readings = new WeakMap<Uint8Array, PayloadJson>();
 
@@ -8,7 +8,8 @@ export function payloadJson(payload: Uint8Array): PayloadJson {
     let reading = readings.get(payload);
     if (reading === undefined) {
         try {
-            reading = { json: JSON.parse(Buffer.from(payload).toString('utf8')) };
+            const text = Buffer.from(payload).toString('utf8');
+            reading = { json: JSON.parse(text), text };
         } catch (failure) {
             reading = { failure };
         }

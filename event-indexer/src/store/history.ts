@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { ParsedBlock, ParsedTransaction } from '../blocks/parsed-block.js';
+import { copyLine, copyRows } from './copy-rows.js';
 import { payloadJson } from './event-payload.js';
+import { withoutNul } from './jsonb.js';
 
 /** A transaction of a block: where it stands in the channel. */
 export interface BlockTransaction {
@@ -26,40 +28,27 @@ export async function insertBlocks(client: pg.ClientBase, channel: string, block
 }
 
 /**
- * The history of every transaction, valid or not, in one statement: the rows travel as one JSON document,
- * which PostgreSQL parses faster than the client escapes array literals, and which has no bind-parameter limit.
+ * The history of every transaction, valid or not, by COPY: the event and write set travel as JSON text and are
+ * stored so. No row can be there already: the checkpoint, written with the rows, says which transactions are new.
  */
 export async function insertHistory(client: pg.ClientBase, channel: string, transactions: readonly BlockTransaction[]): Promise<void> {
     if (transactions.length === 0) {
         return;
     }
-    const rows = transactions.map(({ blockNumber, tx }) => ({ block_number: blockNumber.toString(), ...historyRow(tx) }));
-    await client.query(
-        `INSERT INTO transactions (channel, block_number, tx_index, tx_id, type, creator_msp, created_at, validation_code,
-                                   is_valid, chaincode, function, event_name, event, writes)
-         SELECT $1, * FROM jsonb_to_recordset($2::jsonb) AS tx(block_number bigint, tx_index int, tx_id text, type text,
-                creator_msp text, created_at timestamptz, validation_code text, is_valid boolean, chaincode text,
-                function text, event_name text, event jsonb, writes jsonb)
-         ON CONFLICT (channel, block_number, tx_index) DO NOTHING`,
-        [channel, JSON.stringify(rows)],
-    );
+    const lines = transactions.map(({ blockNumber, tx }) => {
+        const row = historyRow(tx);
+        return copyLine([channel, blockNumber, ...HISTORY_COLUMNS.map((column) => row[column])]);
+    });
+    await copyRows(client, 'transactions', ['channel', 'block_number', ...HISTORY_COLUMNS], lines);
 }
 
-/** A transaction as its `transactions` row holds it: what the integrity check compares with the peer. */
-export interface HistoryRow {
-    readonly tx_index: number;
-    readonly tx_id: string;
-    readonly type: string;
-    readonly creator_msp: string;
-    readonly created_at: string;
-    readonly validation_code: string;
-    readonly is_valid: boolean;
-    readonly chaincode: string | null;
-    readonly function: string | null;
-    readonly event_name: string | null;
-    readonly event: unknown;
-    readonly writes: unknown;
-}
+/** The `transactions` columns a transaction fills. */
+const HISTORY_COLUMNS = [
+    'tx_index', 'tx_id', 'type', 'creator_msp', 'created_at', 'validation_code', 'is_valid', 'chaincode', 'function', 'event_name', 'event', 'writes',
+] as const;
+
+/** A transaction as its `transactions` row holds it, JSON as its text: what the integrity check compares with the peer. */
+export type HistoryRow = Readonly<Record<(typeof HISTORY_COLUMNS)[number], string | number | boolean | null>>;
 
 export function historyRow(tx: ParsedTransaction): HistoryRow {
     return {
@@ -73,15 +62,15 @@ export function historyRow(tx: ParsedTransaction): HistoryRow {
         chaincode: tx.chaincode?.name ?? null,
         function: tx.chaincode?.function ?? null,
         event_name: tx.event?.name ?? null,
-        event: tx.event ? eventJson(tx.event.payload) : null,
-        writes: tx.writes.map(writeJson),
-    };
+        event: tx.event ? eventText(tx.event.payload) : null,
+        writes: JSON.stringify(tx.writes.map(writeJson)),
+    } satisfies Record<(typeof HISTORY_COLUMNS)[number], unknown>;
 }
 
-/** Event payloads are kept as JSON when they are JSON, else as base64 under `raw`. */
-function eventJson(payload: Uint8Array): unknown {
+/** Event payloads are kept as their own text when they are JSON, else as base64 under `raw`. */
+function eventText(payload: Uint8Array): string {
     const reading = payloadJson(payload);
-    return 'json' in reading ? reading.json : { raw: Buffer.from(payload).toString('base64') };
+    return 'json' in reading ? withoutNul(reading.text) : JSON.stringify({ raw: Buffer.from(payload).toString('base64') });
 }
 
 function writeJson(write: ParsedTransaction['writes'][number]): object {

@@ -6,6 +6,10 @@ const ESCAPED_NUL = /(?<!\\)((?:\\\\)*)\\u0000/g;
  * cannot hold: it becomes U+FFFD rather than making the change impossible to index.
  */
 export function jsonbParameter(value: unknown): string {
-    const json = JSON.stringify(value);
+    return withoutNul(JSON.stringify(value));
+}
+
+/** JSON text with every escaped NUL made U+FFFD: the text stays valid for jsonb, which refuses NUL. */
+export function withoutNul(json: string): string {
     return json.includes('\\u0000') ? json.replace(ESCAPED_NUL, '$1\\ufffd') : json;
 }

@@ -1,6 +1,9 @@
 import type { LedgerEvent } from '@reciprocal-clubs/chaincode/model';
 import type pg from 'pg';
+import { copyLine, copyRows } from './copy-rows.js';
 import type { ChangeOrigin, CommittedEvent } from './projections.js';
+
+const OUTBOX_COLUMNS = ['channel', 'block_number', 'tx_index', 'subject', 'msg_id'] as const;
 
 /** What a NATS notification carries: the event, and where on the ledger it was committed. */
 export interface Notification {
@@ -21,6 +24,7 @@ export function subjectFor(channel: string, mspId: string, eventName: string): s
  * for the whole set; the event itself stays in the transaction's history row, written before (see
  * OutboxPublisher). The message ID is `channel:block:tx:club` — unique per message, stable across replays — so
  * JetStream drops a republished duplicate; the club is part of it because one transaction notifies several clubs.
+ * Written by COPY, as the history: the checkpoint, written with the rows, says which transactions are new.
  */
 export async function enqueueNotifications(client: pg.ClientBase, events: readonly CommittedEvent[]): Promise<void> {
     const messages = events.flatMap(({ origin, event }) =>
@@ -29,18 +33,8 @@ export async function enqueueNotifications(client: pg.ClientBase, events: readon
     if (messages.length === 0) {
         return;
     }
-    await client.query(
-        `INSERT INTO outbox (channel, block_number, tx_index, subject, msg_id)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::text[], $5::text[])
-         ON CONFLICT (msg_id) DO NOTHING`,
-        [
-            messages.map(({ origin }) => origin.channel),
-            messages.map(({ origin }) => origin.blockNumber.toString()),
-            messages.map(({ origin }) => origin.txIndex),
-            messages.map(({ subject }) => subject),
-            messages.map(({ msgId }) => msgId),
-        ],
-    );
+    const lines = messages.map(({ origin, subject, msgId }) => copyLine([origin.channel, origin.blockNumber, origin.txIndex, subject, msgId]));
+    await copyRows(client, 'outbox', OUTBOX_COLUMNS, lines);
 }
 
 function messageIdOf(origin: ChangeOrigin, club: string): string {

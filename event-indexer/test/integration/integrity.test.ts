@@ -119,7 +119,7 @@ describe('verifyIndexIntegrity: the indexed chain against the ledger’s own blo
     it('names a transaction whose event was changed', async () => {
         const checkIn = transactionWhere((tx) => tx.function === 'Visit:checkIn' && tx.validationCode === 'VALID');
         await tamper(
-            `UPDATE transactions SET event = jsonb_set(event, '{changes,0,value,fee,amountMinor}', '0') WHERE channel = $1 AND tx_id = $2`,
+            `UPDATE transactions SET event = jsonb_set(event::jsonb, '{changes,0,value,fee,amountMinor}', '0')::json WHERE channel = $1 AND tx_id = $2`,
             channel,
             checkIn.txId,
         );
@@ -128,7 +128,7 @@ describe('verifyIndexIntegrity: the indexed chain against the ledger’s own blo
 
     it('names a transaction whose writes were changed', async () => {
         const checkOut = transactionWhere((tx) => tx.function === 'Visit:checkOut');
-        await tamper(`UPDATE transactions SET writes = writes - 0 WHERE channel = $1 AND tx_id = $2`, channel, checkOut.txId);
+        await tamper(`UPDATE transactions SET writes = (writes::jsonb - 0)::json WHERE channel = $1 AND tx_id = $2`, channel, checkOut.txId);
         expect(await verify()).to.deep.equal(differs(checkOut, 'writes'));
     });
 

@@ -100,9 +100,10 @@ describe('outbox → NATS JetStream (real PostgreSQL and NATS)', () => {
         expect(Object.values(await messagesPerSubject(manager, channel))).to.deep.equal([1, 1]);
     });
 
-    it('writes each notification once however often its block is replayed', async () => {
+    it('never holds a notification twice: writing a transaction’s rows again is refused', async () => {
         await enqueue(12n, 1);
-        await enqueue(12n, 1);
+        const again = await enqueue(12n, 1).then(() => undefined, (error: unknown) => error);
+        expect(again).to.have.property('code', '23505');
         const { rows } = await database.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE channel = $1', [channel]);
         expect(rows[0]?.n).to.equal(2);
     });
