@@ -253,6 +253,27 @@ describe('applyBlock: one database transaction per block (real PostgreSQL)', fun
         expect(await column('SELECT count(*)::int AS value FROM agreements')).to.deep.equal([0]);
     });
 
+    it('keeps a transaction’s strings as the ledger has them, the characters COPY gives a meaning to among them', async () => {
+        const awkward = 'tab\there, line\nbreak, return\r, back\\slash, \\N';
+        const prettyEvent = `{\n\t"name": "Odd",\n\t"note": ${JSON.stringify(awkward)}\n}`;
+        const block = buildBlock({
+            channel,
+            number: 0,
+            transactions: [{ txId: 'tx-awkward', function: awkward, event: { name: awkward, payload: prettyEvent }, writes: [{ key: awkward, value: awkward }] }],
+        });
+
+        await applyBlock(db.pool, delivered(block), writer);
+
+        const { rows } = await db.pool.query<{ function: string; event_name: string; event: string; key: unknown; value: string }>(
+            `SELECT function, event_name, event::text AS event, writes -> 0 -> 'key' AS key, writes -> 0 ->> 'value' AS value
+             FROM transactions WHERE channel = $1`,
+            [channel],
+        );
+        expect(rows).to.deep.equal([
+            { function: awkward, event_name: awkward, event: prettyEvent, key: awkward, value: Buffer.from(awkward).toString('base64') },
+        ]);
+    });
+
     function clubOf(tx: JourneyTransaction): unknown {
         const [change] = tx.event!.changes;
         return change?.value;
