@@ -4,6 +4,7 @@ import { apiReads } from './api-reads.js';
 import { checkInHistory } from './check-in-history.js';
 import { indexerCatchUp } from './indexer-catch-up.js';
 import { indexerLiveLag } from './indexer-live-lag.js';
+import { indexerPeerStream } from './indexer-peer-stream.js';
 import { ledgerSubmit } from './ledger-submit.js';
 import type { ChainShape } from './support/bench-chain.js';
 import type { BenchReport } from './support/report.js';
@@ -20,7 +21,11 @@ Benchmarks (all of them, in this order, when none is named):
                      (builds the histories once, ~2 transactions per prior visit; kept in .network/bench)
   whole-stack        committed check-ins/s through the API with two clubs endorsing, sustained, with where the
                      time goes, indexer lag and every process's memory and CPU
-                     (the last three need the whole network up: ./test-network.sh up)
+  indexer-peer-stream
+                     a fresh index catching up from Harbour's peer's block stream against a decode-only stream,
+                     then a peer's commit → rows visible under a steady load (tops the channel up to
+                     --peer-transactions first when it holds fewer)
+                     (the last four need the whole network up: ./test-network.sh up)
 
 Options:
   --transactions N   transactions in the generated chain (default 20000; cached under .network/bench/chains)
@@ -39,6 +44,10 @@ Options:
   --members N               whole-stack: members with visits left this month ready before the load (default enough
                             for a check-in per worker and second: 1152 at the defaults; unused ones are kept for
                             the next run in .network/bench)
+  --peer-transactions N     indexer-peer-stream: transactions the channel must hold, topped up with check-in + cancel
+                            pairs when it holds fewer (default 20000)
+  --lag-seconds N           indexer-peer-stream: seconds of steady load while the live lag is measured (default 30)
+  --lag-rate N              indexer-peer-stream: transactions per second of that load (default 16)
   -h, --help         this text`;
 
 const { values, positionals } = parseArgs({
@@ -58,6 +67,9 @@ const { values, positionals } = parseArgs({
         'baseline-history': { type: 'string', default: '10' },
         samples: { type: 'string', default: '40' },
         members: { type: 'string' },
+        'peer-transactions': { type: 'string', default: '20000' },
+        'lag-seconds': { type: 'string', default: '30' },
+        'lag-rate': { type: 'string', default: '16' },
         help: { type: 'boolean', short: 'h', default: false },
     },
 });
@@ -100,6 +112,11 @@ function benchmarks(): Readonly<Record<string, () => Promise<BenchReport>>> {
         concurrency: Math.ceil(positiveNumber('concurrency', values.concurrency ?? '64')),
         ...(values.members === undefined ? {} : { members: Math.ceil(positiveNumber('members', values.members)) }),
     };
+    const peerStream = {
+        peerTransactions: Math.ceil(positiveNumber('peer-transactions', values['peer-transactions'])),
+        lagSeconds: positiveNumber('lag-seconds', values['lag-seconds']),
+        lagRate: positiveNumber('lag-rate', values['lag-rate']),
+    };
     return {
         'indexer-catch-up': () => indexerCatchUp({ chain, regenerate, timeoutMs: 10 * 60_000 }),
         'indexer-live-lag': () => indexerLiveLag(liveLag),
@@ -107,6 +124,7 @@ function benchmarks(): Readonly<Record<string, () => Promise<BenchReport>>> {
         'ledger-submit': () => ledgerSubmit(submits),
         'check-in-history': () => checkInHistory(histories),
         'whole-stack': () => wholeStack(stack),
+        'indexer-peer-stream': () => indexerPeerStream(peerStream),
     };
 }
 

@@ -35,18 +35,7 @@ export interface ChannelRun {
 export async function runChannel(options: ChannelRunOptions): Promise<ChannelRun> {
     const { pool, lastBlock } = options;
     const applyMs: number[] = [];
-    let takenAt: bigint | undefined;
-    let lastApplyMs = Number.NaN;
-    const onAcquire = () => {
-        takenAt = process.hrtime.bigint();
-    };
-    const onRelease = () => {
-        if (takenAt !== undefined) {
-            lastApplyMs = msSince(takenAt);
-        }
-    };
-    pool.on('acquire', onAcquire);
-    pool.on('release', onRelease);
+    const checkouts = new CheckoutTimer(pool);
 
     const abort = new AbortController();
     const end: { at?: bigint } = {};
@@ -65,7 +54,7 @@ export async function runChannel(options: ChannelRunOptions): Promise<ChannelRun
                 metrics: new IndexerMetrics(),
                 onBlock: (blockNumber) => {
                     const at = process.hrtime.bigint();
-                    applyMs.push(lastApplyMs);
+                    applyMs.push(checkouts.lastMs);
                     options.onCommitted?.(blockNumber, at);
                     if (blockNumber >= lastBlock) {
                         end.at = at;
@@ -77,11 +66,43 @@ export async function runChannel(options: ChannelRunOptions): Promise<ChannelRun
         );
     } finally {
         clearTimeout(timer);
-        pool.off('acquire', onAcquire);
-        pool.off('release', onRelease);
+        checkouts.detach();
     }
     if (end.at === undefined) {
         throw new Error(`the indexer did not apply block ${lastBlock.toString()} within ${options.timeoutMs.toString()} ms`);
     }
     return { seconds: msSince(started, end.at) / 1000, applyMs };
+}
+
+/**
+ * How long the pool's latest checkout lasted, from taking a connection to releasing it: while the channel loop is the
+ * pool's only user, the whole database transaction of applyBlocks.
+ */
+export class CheckoutTimer {
+    readonly #pool: pg.Pool;
+    #takenAt: bigint | undefined;
+    #lastMs = Number.NaN;
+    readonly #onAcquire = () => {
+        this.#takenAt = process.hrtime.bigint();
+    };
+    readonly #onRelease = () => {
+        if (this.#takenAt !== undefined) {
+            this.#lastMs = msSince(this.#takenAt);
+        }
+    };
+
+    constructor(pool: pg.Pool) {
+        this.#pool = pool;
+        pool.on('acquire', this.#onAcquire);
+        pool.on('release', this.#onRelease);
+    }
+
+    get lastMs(): number {
+        return this.#lastMs;
+    }
+
+    detach(): void {
+        this.#pool.off('acquire', this.#onAcquire);
+        this.#pool.off('release', this.#onRelease);
+    }
 }

@@ -35,7 +35,8 @@ interface Indexer {
     lastHeight?: number;
 }
 
-async function heightOf(gateway: Gateway, channel: string): Promise<number> {
+/** The channel's height on the gateway's peer (qscc GetChainInfo): the number of the next block it will commit. */
+export async function heightOf(gateway: Gateway, channel: string): Promise<number> {
     const info = await gateway.getNetwork(channel).getContract('qscc').evaluateTransaction('GetChainInfo', channel);
     return common.BlockchainInfo.deserializeBinary(info).getHeight();
 }
