@@ -1,9 +1,10 @@
 import { parseBlock } from '../event-indexer/src/blocks/parse-block.js';
 import { FileBlockSource } from '../event-indexer/src/source/file-block-source.js';
-import { freshDatabase } from '../event-indexer/test/support/database.js';
+import { freshDatabase, networkProfile } from '../event-indexer/test/support/database.js';
 import { type BenchChain, type ChainShape, benchChain, describeChain } from './support/bench-chain.js';
 import type { CatchUpJob, CatchUpReport } from './support/catch-up-process.js';
 import { firstMessage, forkTypeScript } from './support/child-process.js';
+import { type ReadingPass, cpuTable, withComponentCpu } from './support/component-cpu.js';
 import { type BenchReport, progress } from './support/report.js';
 import { formatCount, formatMs, formatRatio, msSince, percentiles } from './support/stats.js';
 
@@ -31,14 +32,15 @@ export async function indexerCatchUp(options: CatchUpOptions): Promise<BenchRepo
 
     progress(NAME, 'raw stream: reading and decoding every block');
     await decodeStream(chain, lastBlock < WARM_UP_BLOCKS ? lastBlock : WARM_UP_BLOCKS, options.timeoutMs);
-    const raw = await decodeStream(chain, lastBlock, options.timeoutMs);
+    const { stateDir } = networkProfile();
+    const raw = await withComponentCpu(stateDir, () => decodeStream(chain, lastBlock, options.timeoutMs));
 
     progress(NAME, 'indexer: applying every block to a fresh schema');
     const database = await freshDatabase();
     try {
         const job: CatchUpJob = { dir: chain.dir, channel: chain.channel, database: database.options, lastBlock: lastBlock.toString(), timeoutMs: options.timeoutMs };
         const child = forkTypeScript(new URL('./support/catch-up-process.ts', import.meta.url), [JSON.stringify(job)]);
-        const indexed = await firstMessage<CatchUpReport>(child, options.timeoutMs + CHILD_START_MS, 'the catch-up process');
+        const indexed = await withComponentCpu(stateDir, () => firstMessage<CatchUpReport>(child, options.timeoutMs + CHILD_START_MS, 'the catch-up process'));
         const peakRssMb = indexed.peakRssBytes / MB;
         const indexerRate = chain.transactions / indexed.seconds;
         const rawRate = raw.transactions / raw.seconds;
@@ -75,20 +77,26 @@ export async function indexerCatchUp(options: CatchUpOptions): Promise<BenchRepo
                 'block apply time: the database transaction that applied the block, from taking a pooled connection to releasing it after ' +
                     'COMMIT; while catching up one transaction applies a batch of blocks, and each block of it counts that time',
                 "peak RSS: the catch-up process's peak resident set from its start (getrusage's ru_maxrss), TypeScript loader included",
+                "CPU table: each pass from its start to its last block (the catch-up's from forking its process, so its wall time " +
+                    "includes the process's start; the process's own CPU from its loop's start); the product's components from /proc " +
+                    "(test-network.sh's pid files, with descendants: PostgreSQL's backends are the postmaster's children); the whole " +
+                    'machine from the kernel\'s per-core times, so whatever else runs meanwhile shows as the difference',
             ],
+            tables: [cpuTable(raw, indexed)],
         };
     } finally {
         await database.drop();
     }
 }
 
-interface StreamRun {
+interface StreamRun extends ReadingPass {
     readonly transactions: number;
     readonly seconds: number;
 }
 
 /** Reads and decodes blocks 0 to `lastBlock` as the indexer's loop does, writing nothing. */
 async function decodeStream(chain: BenchChain, lastBlock: bigint, timeoutMs: number): Promise<StreamRun> {
+    const cpuAtStart = process.cpuUsage();
     const started = process.hrtime.bigint();
     const blocks = await new FileBlockSource(chain.dir).blocksFrom(chain.channel, 0n);
     // A missing block file would keep the source polling: closing it ends the loop.
@@ -113,5 +121,6 @@ async function decodeStream(chain: BenchChain, lastBlock: bigint, timeoutMs: num
     if (!reached) {
         throw new Error(`the block files stop before block ${lastBlock.toString()}, or reading them took over ${timeoutMs.toString()} ms`);
     }
-    return { transactions, seconds: msSince(started) / 1000 };
+    const cpu = process.cpuUsage(cpuAtStart);
+    return { transactions, seconds: msSince(started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }

@@ -1,5 +1,4 @@
 import type { ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseBlock } from '../event-indexer/src/blocks/parse-block.js';
 import { type TestDatabase, freshDatabase } from '../event-indexer/test/support/database.js';
@@ -8,8 +7,8 @@ import { type IndexerLedger, connectAsIndexer } from './support/club-indexer.js'
 import type { Heard, ListenerJob, Listening, StopListening } from './support/commit-listener-process.js';
 import { heightOf } from './support/indexer-lag.js';
 import type { CaughtUp, Followed, PeerIndexerJob, StopAfter } from './support/peer-indexer-process.js';
-import { ProcessFootprintSampler } from './support/process-footprint.js';
-import { type BenchReport, type Figure, type ReportTable, progress } from './support/report.js';
+import { type WithCpu, cpuTable, withComponentCpu } from './support/component-cpu.js';
+import { type BenchReport, type Figure, progress } from './support/report.js';
 import { DEMO_AGREEMENT, connectHostDesk, runningProduct } from './support/running-product.js';
 import { formatCount, formatMs, formatRatio, msSince, percentiles } from './support/stats.js';
 import { type FailureCount, type PairMember, VisitPairs } from './support/visit-pairs.js';
@@ -85,33 +84,6 @@ interface Decoded {
     readonly seconds: number;
     /** CPU seconds (user + system) of this process while it read and decoded. */
     readonly cpuSeconds: number;
-}
-
-/** What a pass found, with the CPU seconds each component of the product, and the whole machine, spent meanwhile. */
-type WithCpu<T> = T & { readonly componentCpu: ReadonlyMap<string, number>; readonly machineCpuSeconds: number; readonly windowSeconds: number };
-
-/** CPU seconds every core of the machine spent busy since boot: whatever runs besides the benchmark shows here. */
-function machineBusySeconds(): number {
-    return cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0) / 1000;
-}
-
-/** The product's components are the processes test-network.sh recorded (`<stateDir>/pids/`), with their descendants. */
-async function withComponentCpu<T extends object>(stateDir: string, run: () => Promise<T>): Promise<WithCpu<T>> {
-    const sampler = new ProcessFootprintSampler(stateDir);
-    await sampler.markWindow('windowStart');
-    const busyAtStart = machineBusySeconds();
-    const started = process.hrtime.bigint();
-    const result = await run();
-    const windowSeconds = msSince(started) / 1000;
-    const machineCpuSeconds = machineBusySeconds() - busyAtStart;
-    await sampler.markWindow('windowEnd');
-    const components = await sampler.stop();
-    return {
-        ...result,
-        componentCpu: new Map(components.flatMap(({ component, windowCpuSeconds }) => (windowCpuSeconds === undefined ? [] : [[component, windowCpuSeconds]]))),
-        machineCpuSeconds,
-        windowSeconds,
-    };
 }
 
 /** Blocks 0 to `lastBlock` through the indexer's GatewayBlockSource, each parsed as the indexer parses it, nothing else. */
@@ -324,24 +296,7 @@ interface Measured {
 }
 
 function report(measured: Measured): BenchReport {
-    return { benchmark: NAME, figures: figures(measured), notes: notes(measured), tables: [cpuTable(measured)] };
-}
-
-/** Where each pass's CPU went: on 2 cores the peer, its Gateway service and PostgreSQL share them with the indexer. */
-function cpuTable({ decoded, caughtUp }: Measured): ReportTable {
-    const seconds = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1));
-    const components = [...new Set([...decoded.componentCpu.keys(), ...caughtUp.componentCpu.keys()])]
-        .filter((component) => Math.max(decoded.componentCpu.get(component) ?? 0, caughtUp.componentCpu.get(component) ?? 0) >= 0.1)
-        .sort((a, b) => (caughtUp.componentCpu.get(b) ?? 0) - (caughtUp.componentCpu.get(a) ?? 0));
-    return {
-        title: 'CPU seconds (user + system) during each pass',
-        rows: [
-            { process: 'wall time', 'decode only': seconds(decoded.windowSeconds), 'catch-up': seconds(caughtUp.windowSeconds) },
-            { process: `the whole machine (${cpus().length.toString()} cores)`, 'decode only': seconds(decoded.machineCpuSeconds), 'catch-up': seconds(caughtUp.machineCpuSeconds) },
-            { process: 'the reading process (this benchmark / the indexer child)', 'decode only': seconds(decoded.cpuSeconds), 'catch-up': seconds(caughtUp.cpuSeconds) },
-            ...components.map((component) => ({ process: component, 'decode only': seconds(decoded.componentCpu.get(component)), 'catch-up': seconds(caughtUp.componentCpu.get(component)) })),
-        ],
-    };
+    return { benchmark: NAME, figures: figures(measured), notes: notes(measured), tables: [cpuTable(measured.decoded, measured.caughtUp)] };
 }
 
 function figures({ decoded, caughtUp, live }: Measured): Figure[] {

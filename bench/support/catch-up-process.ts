@@ -22,13 +22,17 @@ export interface CatchUpJob {
 export interface CatchUpReport extends ChannelRun {
     /** The process's peak resident set from its start (getrusage's ru_maxrss). */
     readonly peakRssBytes: number;
+    /** CPU seconds (user + system) of the process during the run. */
+    readonly cpuSeconds: number;
 }
 
 async function catchUp(job: CatchUpJob): Promise<CatchUpReport> {
     const pool = openPool(job.database);
     try {
+        const cpuAtStart = process.cpuUsage();
         const run = await runChannel({ dir: job.dir, channel: job.channel, pool, lastBlock: BigInt(job.lastBlock), timeoutMs: job.timeoutMs });
-        return { ...run, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+        const cpu = process.cpuUsage(cpuAtStart);
+        return { ...run, peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     } finally {
         await pool.end();
     }

@@ -4,6 +4,8 @@ import pg from 'pg';
 import { type DatabaseOptions, migrate, openPool, quoteIdentifier } from '../../src/store/database.js';
 
 interface Profile {
+    /** Where test-network.sh keeps the network's state, its processes' pid files among it (`pids/`). */
+    readonly stateDir: string;
     readonly postgres: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
     readonly nats: { readonly servers: string };
 }
