@@ -37,8 +37,9 @@ export interface ChannelIndexerOptions {
  */
 export async function indexChannel(options: ChannelIndexerOptions, signal: AbortSignal): Promise<void> {
     const { channel, logger } = options;
+    let streaming = Promise.resolve();
     while (!signal.aborted) {
-        await pRetry(() => streamOnce(options, signal), {
+        await pRetry(() => (streaming = streamOnce(options, signal)), {
             forever: true,
             minTimeout: options.retry?.minTimeout ?? 500,
             maxTimeout: options.retry?.maxTimeout ?? 30_000,
@@ -53,6 +54,8 @@ export async function indexChannel(options: ChannelIndexerOptions, signal: Abort
             }
         });
     }
+    // p-retry gives up at once when aborted; the stream in flight (a batch being committed) ends before the loop does.
+    await streaming.catch(() => undefined);
 }
 
 /** Streams from the checkpoint until the stream ends; throws when it ended or failed before applying anything. */
@@ -87,7 +90,11 @@ async function streamOnce(options: ChannelIndexerOptions, signal: AbortSignal): 
             throw new Error(`the block stream of ${channel} ended without delivering a block`);
         }
     } catch (error) {
-        if (applied === 0 && !signal.aborted) {
+        if (signal.aborted) {
+            // Closing the stream to stop ends it with CANCELLED: nothing failed.
+            return;
+        }
+        if (applied === 0) {
             throw error;
         }
         metrics.errors.inc({ channel, stage: 'stream' });

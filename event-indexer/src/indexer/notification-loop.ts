@@ -30,8 +30,9 @@ export class NotificationLoop {
 
     async run(signal: AbortSignal): Promise<void> {
         const { publisher, logger, metrics } = this.#options;
+        let draining = Promise.resolve();
         while (!signal.aborted) {
-            await pRetry(() => this.#drain(), {
+            await pRetry(() => (draining = this.#drain(signal)), {
                 forever: true,
                 minTimeout: 250,
                 maxTimeout: 10_000,
@@ -48,9 +49,13 @@ export class NotificationLoop {
             metrics.outboxDepth.set(await publisher.depth().catch(() => Number.NaN));
             await this.#sleep(signal);
         }
+        // p-retry gives up at once when aborted; the round in flight ends before the loop does, so that whoever
+        // stops the loop may close the pool behind it.
+        await draining.catch(() => undefined);
     }
 
-    async #drain(): Promise<void> {
+    /** Publishes rounds until the outbox is empty or the loop is stopped. */
+    async #drain(signal: AbortSignal): Promise<void> {
         let round;
         do {
             round = await this.#options.publisher.publishPending();
@@ -58,10 +63,13 @@ export class NotificationLoop {
                 // Re-sends of messages published before a crash or failed round: JetStream dropped them.
                 this.#options.logger.info({ published: round.published, duplicates: round.duplicates }, 'notifications re-sent; JetStream dropped the duplicates');
             }
-        } while (round.published > 0);
+        } while (round.published > 0 && !signal.aborted);
     }
 
     #sleep(signal: AbortSignal): Promise<void> {
+        if (signal.aborted) {
+            return Promise.resolve();
+        }
         return new Promise((resolve) => {
             const done = () => {
                 clearTimeout(timer);
