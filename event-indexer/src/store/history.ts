@@ -64,7 +64,7 @@ export function historyRow(tx: ParsedTransaction): HistoryRow {
         event_name: tx.event?.name ?? null,
         event: tx.event ? eventText(tx.event.payload) : null,
         writes: JSON.stringify(tx.writes.map(writeJson)),
-    } satisfies Record<(typeof HISTORY_COLUMNS)[number], unknown>;
+    };
 }
 
 /** Event payloads are kept as their own text when they are JSON, else as base64 under `raw`. */
