@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { parseBlock } from '../blocks/parse-block.js';
@@ -8,6 +7,7 @@ import { type BlockOutcome, type BlockWriterOptions, applyBlocks } from '../stor
 import { readCheckpoint } from '../store/checkpoint.js';
 import type { IndexerMetrics } from './metrics.js';
 import { readAhead } from './read-ahead.js';
+import { retryUntilAborted } from './retry-until-aborted.js';
 
 /** Transactions applied in one database transaction at most, while the index is behind. */
 export const DEFAULT_BATCH_TRANSACTIONS = 500;
@@ -37,10 +37,8 @@ export interface ChannelIndexerOptions {
  */
 export async function indexChannel(options: ChannelIndexerOptions, signal: AbortSignal): Promise<void> {
     const { channel, logger } = options;
-    let streaming = Promise.resolve();
     while (!signal.aborted) {
-        await pRetry(() => (streaming = streamOnce(options, signal)), {
-            forever: true,
+        await retryUntilAborted(() => streamOnce(options, signal), {
             minTimeout: options.retry?.minTimeout ?? 500,
             maxTimeout: options.retry?.maxTimeout ?? 30_000,
             signal,
@@ -48,14 +46,8 @@ export async function indexChannel(options: ChannelIndexerOptions, signal: Abort
                 options.metrics.errors.inc({ channel, stage: 'stream' });
                 logger.warn({ channel, attempt: error.attemptNumber, err: error }, 'block stream failed; retrying');
             },
-        }).catch((error: unknown) => {
-            if (!signal.aborted) {
-                throw error;
-            }
         });
     }
-    // p-retry gives up at once when aborted; the stream in flight (a batch being committed) ends before the loop does.
-    await streaming.catch(() => undefined);
 }
 
 /** Streams from the checkpoint until the stream ends; throws when it ended or failed before applying anything. */

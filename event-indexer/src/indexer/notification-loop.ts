@@ -1,7 +1,7 @@
-import pRetry from 'p-retry';
 import type { Logger } from 'pino';
 import type { OutboxPublisher } from '../outbox/publisher.js';
 import type { IndexerMetrics } from './metrics.js';
+import { retryUntilAborted } from './retry-until-aborted.js';
 
 export interface NotificationLoopOptions {
     readonly publisher: OutboxPublisher;
@@ -30,10 +30,8 @@ export class NotificationLoop {
 
     async run(signal: AbortSignal): Promise<void> {
         const { publisher, logger, metrics } = this.#options;
-        let draining = Promise.resolve();
         while (!signal.aborted) {
-            await pRetry(() => (draining = this.#drain(signal)), {
-                forever: true,
+            await retryUntilAborted(() => this.#drain(signal), {
                 minTimeout: 250,
                 maxTimeout: 10_000,
                 signal,
@@ -41,17 +39,10 @@ export class NotificationLoop {
                     metrics.errors.inc({ channel: '*', stage: 'publish' });
                     logger.warn({ attempt: error.attemptNumber, err: error }, 'publishing notifications failed; retrying');
                 },
-            }).catch((error: unknown) => {
-                if (!signal.aborted) {
-                    throw error;
-                }
             });
             metrics.outboxDepth.set(await publisher.depth().catch(() => Number.NaN));
             await this.#sleep(signal);
         }
-        // p-retry gives up at once when aborted; the round in flight ends before the loop does, so that whoever
-        // stops the loop may close the pool behind it.
-        await draining.catch(() => undefined);
     }
 
     /** Publishes rounds until the outbox is empty or the loop is stopped. */
