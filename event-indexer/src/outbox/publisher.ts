@@ -54,7 +54,7 @@ export class OutboxPublisher {
             await client.query('BEGIN');
             const { rows } = await client.query<{ id: string; subject: string; msg_id: string; payload: Notification }>(
                 `SELECT outbox.id, outbox.subject, outbox.msg_id,
-                        jsonb_build_object('channel', tx.channel, 'blockNumber', tx.block_number::text, 'txIndex', tx.tx_index,
+                        json_build_object('channel', tx.channel, 'blockNumber', tx.block_number::text, 'txIndex', tx.tx_index,
                                            'txId', tx.tx_id, 'event', tx.event) AS payload
                  FROM outbox JOIN transactions AS tx USING (channel, block_number, tx_index)
                  WHERE outbox.published_at IS NULL
