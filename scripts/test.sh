@@ -12,17 +12,22 @@ export TEST_TOTALS_FILE="$results/totals.jsonl"
 export CORE_CHAINCODE_LOGGING_LEVEL=critical
 
 step() { printf '\n== %s\n' "$*"; }
+took() { printf -- '-- %s took %ss\n' "$1" "$((SECONDS - $2))"; }
+# A suite that hangs is stopped and counted as failed, rather than holding CI until its own limit.
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
 
 # A check that is not a mocha suite (lint, type check) counts as one test.
 check() {
     local name=$1
     shift
     step "$name"
+    local started=$SECONDS
     if "$@"; then
         echo "{\"suite\":\"$name\",\"passes\":1,\"failures\":0,\"pending\":0}" >>"$TEST_TOTALS_FILE"
     else
         echo "{\"suite\":\"$name\",\"passes\":0,\"failures\":1,\"pending\":0}" >>"$TEST_TOTALS_FILE"
     fi
+    took "$name" "$started"
 }
 
 # A mocha suite; a suite that crashes before reporting counts as one failure.
@@ -30,16 +35,18 @@ suite() {
     local name=$1
     shift
     step "suite: $name"
-    local before
+    local before started=$SECONDS
     before=$(wc -l <"$TEST_TOTALS_FILE")
-    TEST_SUITE=$name "$@"
+    TEST_SUITE=$name timeout --kill-after=30 "$SUITE_TIMEOUT" "$@"
     if [ "$(wc -l <"$TEST_TOTALS_FILE")" -eq "$before" ]; then
         echo "{\"suite\":\"$name\",\"passes\":0,\"failures\":1,\"pending\":0}" >>"$TEST_TOTALS_FILE"
     fi
+    took "$name" "$started"
 }
 
 step "install"
 bash scripts/install-node-deps.sh || exit 1
+took install 0
 
 # Packages import each other's built declarations (the chaincode's model), so build first.
 check build npx --no-install tsc --build chaincode ledger-connection event-indexer gateway-api network/gateway
@@ -58,7 +65,9 @@ step "network"
 network_started_here=0
 if ! ./test-network.sh status >/dev/null 2>&1; then
     network_started_here=1
+    started=$SECONDS
     ./test-network.sh up || echo '{"suite":"network-up","passes":0,"failures":1,"pending":0}' >>"$TEST_TOTALS_FILE"
+    took "network up" "$started"
 fi
 suite network-integration npx --no-install mocha --config .mocharc.yml 'network/test/integration/**/*.test.ts'
 suite chaincode-integration npx --no-install mocha --config .mocharc.yml 'chaincode/test/integration/**/*.test.ts'
@@ -73,6 +82,7 @@ if [ "$network_started_here" -eq 1 ]; then
 fi
 
 step "totals"
+took "the whole run" 0
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
 let passed = 0, failed = 0, pending = 0;

@@ -45,11 +45,19 @@ fs.writeFileSync(out, JSON.stringify({ address, dial_timeout: "10s", tls_require
 # Fabric's package ID: the label and the SHA-256 of the package file (2.1 has no calculatepackageid).
 package_id() { echo "${CHAINCODE_NAME}_v$(chaincode_version):$(sha256sum "$(chaincode_package "$1")" | cut -d' ' -f1)"; }
 
+# A peer under load can time the CLI out on either call; a timed-out install may still have installed.
+is_installed() {
+    local club=$1 id=$2 listing
+    listing=$(retry 10 peer_as_admin "$club" lifecycle chaincode queryinstalled 2>/dev/null) ||
+        fail "peer-$club does not list its installed chaincodes"
+    grep -q "Package ID: $id," <<<"$listing"
+}
+
 install_chaincode() {
     local club=$1 id
     id=$(package_id "$club")
-    peer_as_admin "$club" lifecycle chaincode queryinstalled 2>/dev/null | grep -q "Package ID: $id," && return
-    peer_admin "$club" lifecycle chaincode install "$(chaincode_package "$club")" ||
+    is_installed "$club" "$id" && return
+    peer_admin "$club" lifecycle chaincode install "$(chaincode_package "$club")" || is_installed "$club" "$id" ||
         fail_with_log "cli-$club" "installing the chaincode on peer-$club failed"
 }
 

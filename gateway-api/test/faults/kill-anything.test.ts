@@ -85,7 +85,11 @@ describe('kill anything, lose nothing: check-ins and check-outs through GraphQL 
         await writeFile(resultsFile, counts);
         console.log(counts);
     });
-    after(() => live.close());
+    after(async () => {
+        // before() may have failed before it made either.
+        await (traffic as VisitTraffic | undefined)?.stop();
+        await (live as LiveNetwork | undefined)?.close();
+    });
 
     /** Each member's visits from the peer (Alpine's, through its Gateway service), as the auditors' identity reads them. */
     async function visitsOnTheLedger(memberNumbers: readonly string[]): Promise<Visit[]> {

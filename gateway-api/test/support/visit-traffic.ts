@@ -78,6 +78,7 @@ export class VisitTraffic {
     readonly #runId = Date.now().toString(36);
     #nextStart = 0;
     #desks: Promise<void>[] = [];
+    #stopped = false;
 
     constructor(options: VisitTrafficOptions) {
         this.#options = options;
@@ -91,6 +92,15 @@ export class VisitTraffic {
     /** Resolves when every member has had all their visits (each mutation resolved or given up). */
     async finished(): Promise<void> {
         await Promise.all(this.#desks);
+    }
+
+    /**
+     * Starts no other attempt and resolves once the desks are idle. A test that fails half-way stops its traffic:
+     * left going, a desk retries each mutation against a killed process until giveUpAfterMs, for every member it has.
+     */
+    async stop(): Promise<void> {
+        this.#stopped = true;
+        await this.finished();
     }
 
     /**
@@ -116,6 +126,7 @@ export class VisitTraffic {
         };
         for (let visit = 0; visit < this.#options.visitsPerMember; visit += 1) {
             for (const { cohort, memberNumber } of queue) {
+                if (this.#stopped) return;
                 const staff = await staffOf(cohort.hostClub);
                 const checkIn = await this.#resolved(staff, { kind: 'checkIn', hostClub: cohort.hostClub, memberNumber, requestId: `fault-${this.#runId}-${memberNumber}-${visit}`, attempts: [] });
                 if (checkIn.visitId === undefined) continue;
@@ -129,7 +140,7 @@ export class VisitTraffic {
         this.mutations.push(mutation);
         await this.#paced();
         const deadline = Date.now() + this.#options.giveUpAfterMs;
-        for (let delay = 250; Date.now() < deadline; delay = Math.min(delay * 2, 2_000)) {
+        for (let delay = 250; Date.now() < deadline && !this.#stopped; delay = Math.min(delay * 2, 2_000)) {
             const attempt = await this.#attempt(staff, mutation);
             mutation.attempts.push(attempt);
             if (mutation.resolution !== undefined || !RETRIED.has(attempt.answer) || this.#closedEarlier(mutation, attempt)) return mutation;
