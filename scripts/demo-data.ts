@@ -62,7 +62,8 @@ function terms(overrides: Partial<AgreementTerms> = {}): AgreementTerms {
         nightsPerStay: 5,
         guestsPerVisit: 2,
         allowedWeekdays: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'],
-        blackoutDates: [{ from: `${year}-12-24`, until: `${year}-12-26`, reason: 'Christmas' }],
+        // Half a year out: a fixed holiday would refuse the demo's own check-ins (and the tests') on those days.
+        blackoutDates: [{ from: inDays(182), until: inDays(188), reason: 'Annual closure' }],
         facilities: ['DINING', 'ACCOMMODATION', 'FITNESS', 'BAR', 'SPA'],
         eligibleMembershipTypes: ['REGULAR', 'VIP', 'SENIOR'],
         letterOfIntroductionRequired: false,
