@@ -61,11 +61,19 @@ install_chaincode() {
         fail_with_log "cli-$club" "installing the chaincode on peer-$club failed"
 }
 
+# The chaincode definition committed on a channel as JSON, nothing when none is; fails when the peer does
+# not answer, which must not pass for "none" (that would approve and commit sequence 1 again).
+query_committed() {
+    local channel=$1 club=$2 errors
+    { errors=$(peer_as_admin "$club" lifecycle chaincode querycommitted -C "$channel" -n "$CHAINCODE_NAME" -O json 2>&1 >&3 3>&-); } 3>&1 &&
+        return
+    grep -q "namespace $CHAINCODE_NAME is not defined" <<<"$errors"
+}
+
 # A field of the chaincode definition committed on a channel (`fallback` when none is).
 committed_definition() {
     local channel=$1 club=$2 field=$3 fallback=$4 definition
-    definition=$(peer_as_admin "$club" lifecycle chaincode querycommitted -C "$channel" -n "$CHAINCODE_NAME" -O json 2>/dev/null) ||
-        definition=""
+    definition=$(retry 10 query_committed "$channel" "$club") || fail "peer-$club does not answer querycommitted on $channel"
     node -e 'const [json, field, fallback] = process.argv.slice(1); console.log(json ? JSON.parse(json)[field] : fallback)' \
         "$definition" "$field" "$fallback"
 }
