@@ -15,6 +15,10 @@ step() { printf '\n== %s\n' "$*"; }
 took() { printf -- '-- %s took %ss\n' "$1" "$((SECONDS - $2))"; }
 # A suite that hangs is stopped and counted as failed, rather than holding CI until its own limit.
 SUITE_TIMEOUT=${SUITE_TIMEOUT:-1200}
+# `timeout` runs a suite in a process group of its own (so that it stops mocha's children too), which Ctrl-C
+# does not reach: the signal is passed on, and the run ends.
+suite_pid=""
+trap '[ -n "$suite_pid" ] && kill -TERM "$suite_pid" 2>/dev/null; exit 130' INT TERM
 
 # A check that is not a mocha suite (lint, type check) counts as one test.
 check() {
@@ -37,7 +41,10 @@ suite() {
     step "suite: $name"
     local before started=$SECONDS
     before=$(wc -l <"$TEST_TOTALS_FILE")
-    TEST_SUITE=$name timeout --kill-after=30 "$SUITE_TIMEOUT" "$@"
+    TEST_SUITE=$name timeout --kill-after=30 "$SUITE_TIMEOUT" "$@" &
+    suite_pid=$!
+    wait "$suite_pid"
+    suite_pid=""
     if [ "$(wc -l <"$TEST_TOTALS_FILE")" -eq "$before" ]; then
         echo "{\"suite\":\"$name\",\"passes\":0,\"failures\":1,\"pending\":0}" >>"$TEST_TOTALS_FILE"
     fi
