@@ -2,20 +2,16 @@ import { parseBlock } from '../event-indexer/src/blocks/parse-block.js';
 import { FileBlockSource } from '../event-indexer/src/source/file-block-source.js';
 import { freshDatabase, networkProfile } from '../event-indexer/test/support/database.js';
 import { type BenchChain, type ChainShape, benchChain, describeChain } from './support/bench-chain.js';
+import { catchUpFigures } from './support/catch-up-figures.js';
 import type { CatchUpJob, CatchUpReport } from './support/catch-up-process.js';
 import { firstMessage, forkTypeScript } from './support/child-process.js';
 import { type ReadingPass, cpuTable, withComponentCpu } from './support/component-cpu.js';
 import { type BenchReport, progress } from './support/report.js';
-import { formatCount, formatMs, formatRatio, msSince, percentiles } from './support/stats.js';
+import { msSince } from './support/stats.js';
 
 const NAME = 'indexer-catch-up';
-/** The issue's bar: the indexer keeps up with at least this share of a stream that only decodes. */
-const RATIO_BAR = 0.8;
 /** Decoded before the measured pass, so neither side pays for JIT warm-up or a cold page cache. */
 const WARM_UP_BLOCKS = 200n;
-/** The issue's bar on the resident set while catching up. */
-const RSS_BAR_MB = 300;
-const MB = 2 ** 20;
 /** Time the catch-up process may take to start (the TypeScript loader) besides the run's own timeout. */
 const CHILD_START_MS = 60_000;
 
@@ -41,31 +37,9 @@ export async function indexerCatchUp(options: CatchUpOptions): Promise<BenchRepo
         const job: CatchUpJob = { dir: chain.dir, channel: chain.channel, database: database.options, lastBlock: lastBlock.toString(), timeoutMs: options.timeoutMs };
         const child = forkTypeScript(new URL('./support/catch-up-process.ts', import.meta.url), [JSON.stringify(job)]);
         const indexed = await withComponentCpu(stateDir, () => firstMessage<CatchUpReport>(child, options.timeoutMs + CHILD_START_MS, 'the catch-up process'));
-        const peakRssMb = indexed.peakRssBytes / MB;
-        const indexerRate = chain.transactions / indexed.seconds;
-        const rawRate = raw.transactions / raw.seconds;
-        const ratio = indexerRate / rawRate;
-        const apply = percentiles(indexed.applyMs);
         return {
             benchmark: NAME,
-            figures: [
-                {
-                    figure: 'catch-up throughput (tx/s)',
-                    measured: `${formatCount(indexerRate)} indexer`,
-                    comparedWith: `${formatCount(rawRate)} decode only`,
-                    ratio: formatRatio(ratio),
-                    bar: `ratio ≥ ${RATIO_BAR.toString()}`,
-                    meetsBar: ratio >= RATIO_BAR,
-                },
-                { figure: 'block apply time p50', measured: formatMs(apply.p50) },
-                { figure: 'block apply time p95', measured: formatMs(apply.p95) },
-                {
-                    figure: 'peak RSS while catching up',
-                    measured: `${peakRssMb.toFixed(0)} MB`,
-                    bar: `< ${RSS_BAR_MB.toString()} MB`,
-                    meetsBar: peakRssMb < RSS_BAR_MB,
-                },
-            ],
+            figures: catchUpFigures('catch-up throughput (tx/s)', chain.transactions, indexed, raw),
             notes: [
                 describeChain(chain),
                 `indexer: the channel loop (FileBlockSource → parseBlock → applyBlocks: history, projections, outbox, checkpoint in one ` +
